@@ -1,0 +1,377 @@
+package io.vswitch.datapath.pipeline;
+
+import io.vswitch.datapath.OfError;
+import io.vswitch.datapath.OpenFlowException;
+import io.vswitch.datapath.flow.FlowKey;
+import io.vswitch.datapath.group.Group;
+import io.vswitch.datapath.group.GroupMod;
+import io.vswitch.datapath.group.GroupTable;
+import io.vswitch.datapath.meter.Meter;
+import io.vswitch.datapath.meter.MeterMod;
+import io.vswitch.datapath.meter.MeterTable;
+import io.vswitch.datapath.normal.MacLearningTable;
+import io.vswitch.datapath.packet.Packet;
+import io.vswitch.datapath.packet.PacketParser;
+import io.vswitch.datapath.table.FlowEntry;
+import io.vswitch.datapath.table.FlowMod;
+import io.vswitch.datapath.table.FlowTable;
+import io.vswitch.datapath.table.FlowTables;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.StampedLock;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+
+/**
+ * One bridge's OpenFlow pipeline: flow tables, groups, meters, ports and the NORMAL learning table, the slow path
+ * that translates keys into datapath actions, and the bookkeeping that keeps caches honest.
+ *
+ * <h2>Consistency</h2>
+ * Modifications (flow, group, meter, port) take the write lock, change the tables, and invalidate every
+ * registered cached decision that the change affects before releasing it. Translations take the read lock and
+ * register their cache entry before releasing it. So a cache entry is either registered before a change (and the
+ * change's sweep sees it) or translated after it (and saw the new tables): when a modification returns — and so
+ * before the OpenFlow agent answers a barrier — no cached decision predates it. MAC learning changes happen inside
+ * translations; a per-pipeline counter closes the gap there (see {@link #upcall}).
+ *
+ * <h2>Time</h2>
+ * Every operation that depends on time takes {@code now} (nanoseconds, from the same clock as {@link #clock()}),
+ * so tests and the trace facility control it.
+ */
+public final class Pipeline {
+    public static final int DEFAULT_TABLES = 254;
+
+    /** Told about entries leaving the tables; reasons as OpenFlow's ofp_flow_removed_reason. */
+    public interface FlowRemovedListener {
+        int IDLE_TIMEOUT = 0, HARD_TIMEOUT = 1, DELETE = 2, GROUP_DELETE = 3, METER_DELETE = 4;
+
+        void flowRemoved(FlowEntry entry, int reason, long nowNanos);
+    }
+
+    private final FlowTables tables;
+    private final GroupTable groups = new GroupTable();
+    private final MeterTable meters = new MeterTable();
+    private final Ports ports = new Ports();
+    private final MacLearningTable macs;
+    private final FlowModValidator validator;
+    private final LongSupplier clock;
+    private final StampedLock lock = new StampedLock();
+    private final Set<CachedDecision> cached = ConcurrentHashMap.newKeySet();
+    private final AtomicLong macChanges = new AtomicLong();
+    private final AtomicLong changes = new AtomicLong();
+    private volatile FlowRemovedListener flowRemovedListener = (e, r, n) -> { };
+    private volatile boolean invalidTtlToController;
+
+    public Pipeline() {
+        this(DEFAULT_TABLES, System::nanoTime);
+    }
+
+    public Pipeline(int tableCount, LongSupplier clock) {
+        this.clock = clock;
+        this.tables = new FlowTables(tableCount);
+        this.macs = new MacLearningTable(MacLearningTable.DEFAULT_MAX_ENTRIES, MacLearningTable.DEFAULT_AGING_NANOS,
+                this::macChanged);
+        this.validator = new FlowModValidator(tableCount, groups, meters);
+    }
+
+    public LongSupplier clock() { return clock; }
+
+    public int tableCount() { return tables.count(); }
+
+    public FlowTable table(int id) { return tables.get(id); }
+
+    public FlowTables tables() { return tables; }
+
+    public GroupTable groups() { return groups; }
+
+    public MeterTable meters() { return meters; }
+
+    public Ports ports() { return ports; }
+
+    public MacLearningTable macs() { return macs; }
+
+    /** How many changes (of any kind) the pipeline has seen; caches and tests use it to detect staleness. */
+    public long changeCount() { return changes.get(); }
+
+    public void setFlowRemovedListener(FlowRemovedListener listener) { this.flowRemovedListener = listener; }
+
+    public boolean invalidTtlToController() { return invalidTtlToController; }
+
+    /** OFPC_INVALID_TTL_TO_CONTROLLER: send packets whose TTL expires to the controller instead of dropping. */
+    public void setInvalidTtlToController(boolean on) {
+        long stamp = lock.writeLock();
+        try {
+            invalidTtlToController = on;
+            invalidateWhere(t -> true);
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ slow path
+
+    /** Translates without caching (trace, the uncached reference path, packet-out). */
+    public Translation translate(FlowKey key, Packet packet, TraceListener trace, long now) {
+        long stamp = lock.readLock();
+        try {
+            return new Translator(this, packet, trace, now).translate(key, changes.get());
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
+    /** Receives a fresh cacheable translation, under the pipeline's read lock, to make it a cache entry. */
+    public interface CacheSink {
+        CachedDecision cache(Translation translation);
+    }
+
+    /**
+     * The slow path of a cache miss: translates, and if the result is cacheable lets {@code sink} make and keep a
+     * cache entry for it, registered for invalidation before any modification can slip in between.
+     */
+    public Translation upcall(FlowKey key, Packet packet, long now, CacheSink sink) {
+        long macBefore = macChanges.get();
+        CachedDecision d = null;
+        Translation t;
+        long stamp = lock.readLock();
+        try {
+            t = new Translator(this, packet, null, now).translate(key, changes.get());
+            if (t.cacheable) {
+                d = sink.cache(t);
+                if (d != null) cached.add(d);
+            }
+        } finally {
+            lock.unlockRead(stamp);
+        }
+        // A MAC learned by another thread while we translated may have been swept before we registered.
+        if (d != null && t.macDependencies.length > 0 && macChanges.get() != macBefore) {
+            d.invalidate();
+            cached.remove(d);
+        }
+        return t;
+    }
+
+    /** A cache dropped an entry (evicted or found invalid). */
+    public void unregister(CachedDecision d) {
+        cached.remove(d);
+    }
+
+    public int cachedCount() { return cached.size(); }
+
+    /**
+     * Processes one packet without any cache: parse, translate, credit counters, execute. The reference the
+     * caches are proven against, and the path for packets that cannot be cached.
+     */
+    public void processUncached(Packet p, int inPort, FlowKey scratch, ActionExecutor executor, PacketSink sink, long now) {
+        if (!PacketParser.parse(p, inPort, scratch)) ports.countMalformed(inPort);
+        Translation t = translate(scratch, p, null, now);
+        t.credit(1, p.length, now);
+        executor.execute(t.actions, p, sink, now);
+    }
+
+    private void invalidateWhere(Predicate<Translation> affected) {
+        changes.incrementAndGet();
+        for (CachedDecision d : cached) {
+            if (affected.test(d.translation())) {
+                d.invalidate();
+                cached.remove(d);
+            }
+        }
+    }
+
+    private void macChanged(int vlan, long mac) {
+        macChanges.incrementAndGet();
+        long dep = ((long) vlan << 48) | mac;
+        invalidateWhere(t -> t.usesMac(dep));
+    }
+
+    // ------------------------------------------------------------------------------------------ flow-mods
+
+    /** Applies a flow-mod, or throws the OpenFlow error that rejects it (and then changes nothing). */
+    public void flowMod(FlowMod mod) {
+        long now = clock.getAsLong();
+        long stamp = lock.writeLock();
+        try {
+            validator.validate(mod);
+            switch (mod.command()) {
+                case ADD -> add(mod, now);
+                case MODIFY, MODIFY_STRICT -> modify(mod);
+                case DELETE, DELETE_STRICT -> delete(mod, FlowRemovedListener.DELETE, now);
+            }
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    private void add(FlowMod mod, long now) {
+        FlowTable table = tables.get(mod.tableId());
+        if ((mod.flags() & FlowMod.FLAG_CHECK_OVERLAP) != 0 && table.classifier().hasOverlap(mod.match(), mod.priority())) {
+            FlowEntry same = table.classifier().findExact(mod.match(), mod.priority());
+            if (same == null || !same.match.sameAs(mod.match())) {
+                throw new OpenFlowException(OfError.FLOW_MOD_FAILED_OVERLAP,
+                        "an entry of priority " + mod.priority() + " in table " + mod.tableId() + " overlaps " + mod.match());
+            }
+        }
+        FlowEntry old = table.classifier().findExact(mod.match(), mod.priority());
+        if (old == null && table.size() >= table.maxEntries()) {
+            throw new OpenFlowException(OfError.FLOW_MOD_FAILED_TABLE_FULL, "table " + mod.tableId() + " is full (" + table.maxEntries() + " entries)");
+        }
+        FlowEntry e = tables.insert(mod, old, now);
+        long[] value = e.match.valueWords(), mask = e.match.maskWords();
+        int prio = e.priority, tableId = e.tableId;
+        invalidateWhere(t -> (old != null && t.usesRule(old)) || t.affectedByAdd(tableId, value, mask, prio));
+    }
+
+    private void modify(FlowMod mod) {
+        List<FlowEntry> targets = tables.select(mod, mod.command() == FlowMod.Command.MODIFY_STRICT);
+        if (targets.isEmpty()) return; // OpenFlow 1.1+: modifying nothing is not an error and adds nothing
+        boolean reset = (mod.flags() & FlowMod.FLAG_RESET_COUNTS) != 0;
+        for (FlowEntry e : targets) tables.modify(e, mod.instructions(), reset);
+        invalidateWhere(t -> {
+            for (FlowEntry e : targets) if (t.usesRule(e)) return true;
+            return false;
+        });
+    }
+
+    private void delete(FlowMod mod, int reason, long now) {
+        List<FlowEntry> targets = tables.select(mod, mod.command() == FlowMod.Command.DELETE_STRICT);
+        removeEntries(targets, reason, now);
+    }
+
+    private void removeEntries(List<FlowEntry> targets, int reason, long now) {
+        if (targets.isEmpty()) return;
+        for (FlowEntry e : targets) tables.remove(e);
+        Set<FlowEntry> gone = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        gone.addAll(targets);
+        invalidateWhere(t -> {
+            for (FlowEntry r : t.rules) if (gone.contains(r)) return true;
+            return false;
+        });
+        FlowRemovedListener l = flowRemovedListener;
+        for (FlowEntry e : targets) l.flowRemoved(e, reason, now);
+    }
+
+    /**
+     * Removes entries whose idle or hard timeout has passed. Caches must have flushed their hit counts first
+     * (an entry's last use is updated by those flushes).
+     */
+    public int expire(long now) {
+        List<FlowEntry> idle = new ArrayList<>(), hard = new ArrayList<>();
+        tables.collectExpired(now, idle, hard);
+        if (idle.isEmpty() && hard.isEmpty()) return 0;
+        long stamp = lock.writeLock();
+        try {
+            removeEntries(hard, FlowRemovedListener.HARD_TIMEOUT, now);
+            removeEntries(idle, FlowRemovedListener.IDLE_TIMEOUT, now);
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+        return idle.size() + hard.size();
+    }
+
+    // ------------------------------------------------------------------------------------------ groups, meters
+
+    public void groupMod(GroupMod mod) {
+        long now = clock.getAsLong();
+        long stamp = lock.writeLock();
+        try {
+            groups.validate(mod);
+            if (mod.command() == GroupMod.Command.DELETE) {
+                List<Integer> ids = new ArrayList<>();
+                if (mod.groupId() == GroupMod.ALL) for (Group g : groups.all()) ids.add(g.id);
+                else ids.add(mod.groupId());
+                // Flows that forward to a deleted group go with it (OpenFlow 1.3, OFPGC_DELETE).
+                for (int id : ids) {
+                    removeEntries(tables.usingGroup(id), FlowRemovedListener.GROUP_DELETE, now);
+                }
+            }
+            List<Group> replaced = groups.apply(mod, now);
+            if (!replaced.isEmpty()) {
+                invalidateWhere(t -> {
+                    for (Group g : replaced) if (t.usesGroup(g)) return true;
+                    return false;
+                });
+            } else {
+                changes.incrementAndGet();
+            }
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    public void meterMod(MeterMod mod) {
+        long now = clock.getAsLong();
+        long stamp = lock.writeLock();
+        try {
+            meters.validate(mod);
+            if (mod.command() == MeterMod.Command.DELETE) {
+                List<Integer> ids = new ArrayList<>();
+                if (mod.meterId() == MeterMod.ALL) for (Meter m : meters.all()) ids.add(m.id);
+                else ids.add(mod.meterId());
+                for (int id : ids) removeEntries(tables.usingMeter(id), FlowRemovedListener.METER_DELETE, now);
+            }
+            Collection<Meter> replaced = meters.apply(mod, now);
+            invalidateWhere(t -> {
+                for (Meter m : replaced) if (t.usesMeter(m)) return true;
+                return false;
+            });
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ ports
+
+    public Ports.Port addPort(int number, String name, boolean linkUp) {
+        long stamp = lock.writeLock();
+        try {
+            Ports.Port p = ports.add(number, name, linkUp);
+            invalidateWhere(t -> t.usesPorts || t.usesLiveness);
+            return p;
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    public void removePort(int number) {
+        long stamp = lock.writeLock();
+        try {
+            ports.remove(number);
+            invalidateWhere(t -> t.usesPorts || t.usesLiveness);
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+        macs.flushPort(number);
+    }
+
+    /** Link went up or down (carrier); fast-failover groups and flooding follow. */
+    public void setLinkUp(int number, boolean up) {
+        long stamp = lock.writeLock();
+        try {
+            Ports.Port p = ports.get(number);
+            if (p == null || p.linkUp == up) return;
+            p.linkUp = up;
+            invalidateWhere(t -> t.usesPorts || t.usesLiveness);
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+        if (!up) macs.flushPort(number);
+    }
+
+    /** OpenFlow port-mod: sets the config bits selected by {@code mask}. */
+    public void setPortConfig(int number, int config, int mask) {
+        long stamp = lock.writeLock();
+        try {
+            Ports.Port p = ports.get(number);
+            if (p == null) throw new OpenFlowException(OfError.PORT_MOD_FAILED_BAD_PORT, "port " + Integer.toUnsignedString(number) + " does not exist");
+            p.config = (p.config & ~mask) | (config & mask);
+            invalidateWhere(t -> t.usesPorts || t.usesLiveness);
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+}

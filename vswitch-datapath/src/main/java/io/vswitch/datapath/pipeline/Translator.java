@@ -1,0 +1,604 @@
+package io.vswitch.datapath.pipeline;
+
+import io.vswitch.datapath.action.Action;
+import io.vswitch.datapath.action.OfPort;
+import io.vswitch.datapath.flow.Field;
+import io.vswitch.datapath.flow.FlowKey;
+import io.vswitch.datapath.flow.Prerequisite;
+import io.vswitch.datapath.group.Bucket;
+import io.vswitch.datapath.group.Group;
+import io.vswitch.datapath.meter.Meter;
+import io.vswitch.datapath.meter.MeterBand;
+import io.vswitch.datapath.normal.MacLearningTable;
+import io.vswitch.datapath.packet.FlowKeyEditor;
+import io.vswitch.datapath.packet.Packet;
+import io.vswitch.datapath.packet.PacketParser;
+import io.vswitch.datapath.table.FlowEntry;
+import io.vswitch.datapath.table.FlowTable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The slow path: runs a flow key through the OpenFlow pipeline and produces a {@link Translation}.
+ *
+ * <h2>What</h2>
+ * Table by table (OpenFlow 1.3 section 5.1): look the working key up, run the entry's instructions (meter,
+ * apply-actions, clear/write the action set, write-metadata, goto-table), and at the end execute the action set.
+ * Actions that edit headers update the working key too ({@link FlowKeyEditor}), so later tables match on the
+ * packet as edited, and are appended to the datapath actions. Choices that depend only on the key are made here:
+ * a select group's bucket, a fast-failover group's live bucket, NORMAL's output port, whether a TTL is still valid.
+ *
+ * <h2>Un-wildcarding</h2>
+ * Every key bit that influenced a choice is set in the translation's mask: the classifier reports the subtables it
+ * probed; NORMAL consults in_port, VLAN and both MACs; a select group the fields it hashes; TTL checks the TTL;
+ * prerequisite checks for set-field the eth_type/ip_proto/VLAN bits; pushes and pops the tag and label words they
+ * move. in_port is always exact. More 1-bits than needed only narrow a megaflow; a missing one would be a bug, so
+ * the rule here is: when in doubt, un-wildcard.
+ *
+ * <h2>What cannot be cached</h2>
+ * pop_mpls and pop_pbb reveal headers the key does not hold. The translator then applies the edits so far to a
+ * copy of the packet and parses it again (like Open vSwitch's recirculation), and marks the translation
+ * uncacheable: it depended on more than the key.
+ *
+ * <p>One instance per call; not thread-safe. Runs under the pipeline's read lock.
+ */
+final class Translator {
+    private static final int MAX_RESUBMIT_DEPTH = 64;
+
+    private final Pipeline pipeline;
+    private final Packet packet;
+    private final TraceListener trace;
+    private final long now;
+
+    private final FlowKey work = new FlowKey();
+    private final long[] mask = new long[FlowKey.WORDS];
+    private final DpActions.Builder out = new DpActions.Builder();
+    private final List<FlowEntry> rules = new ArrayList<>();
+    private final List<FlowTable> lookedUp = new ArrayList<>();
+    private final List<FlowTable> matched = new ArrayList<>();
+    private final List<Integer> visitedTables = new ArrayList<>();
+    private final List<long[]> visitedKeys = new ArrayList<>();
+    private final List<Integer> visitedPriorities = new ArrayList<>();
+    private final List<Group> groups = new ArrayList<>();
+    private final List<Bucket> buckets = new ArrayList<>();
+    private final List<Meter> meters = new ArrayList<>();
+    private final List<Long> macDeps = new ArrayList<>();
+    private boolean usesPorts, usesLiveness, cacheable = true;
+    /** Set when a meter may drop the packet: later decisions still hold, execution just stops there. */
+    private int depth;
+
+    Translator(Pipeline pipeline, Packet packet, TraceListener trace, long now) {
+        this.pipeline = pipeline;
+        this.packet = packet;
+        this.trace = trace;
+        this.now = now;
+    }
+
+    Translation translate(FlowKey key, long changeCount) {
+        work.copyFrom(key);
+        mask[FlowKey.W_PORT] |= 0xffffffffL; // in_port: always exact (output to IN_PORT, flooding, learning)
+        runTables(0);
+        long[] value = new long[FlowKey.WORDS];
+        for (int i = 0; i < FlowKey.WORDS; i++) value[i] = key.words[i] & mask[i];
+        long[] macs = new long[macDeps.size()];
+        for (int i = 0; i < macs.length; i++) macs[i] = macDeps.get(i);
+        int[] tables = new int[visitedTables.size()];
+        int[] prios = new int[tables.length];
+        for (int i = 0; i < tables.length; i++) {
+            tables[i] = visitedTables.get(i);
+            prios[i] = visitedPriorities.get(i);
+        }
+        return new Translation(out.build(), value, mask.clone(), rules.toArray(new FlowEntry[0]),
+                lookedUp.toArray(new FlowTable[0]), matched.toArray(new FlowTable[0]), tables,
+                visitedKeys.toArray(new long[0][]), prios, groups.toArray(new Group[0]), buckets.toArray(new Bucket[0]),
+                meters.toArray(new Meter[0]), usesPorts, usesLiveness, macs, cacheable, changeCount);
+    }
+
+    // ---------------------------------------------------------------------------------------------- tables
+
+    private void runTables(int firstTable) {
+        ActionSet actionSet = new ActionSet();
+        int tableId = firstTable;
+        while (true) {
+            FlowTable table = pipeline.table(tableId);
+            lookedUp.add(table);
+            FlowEntry e = table.classifier().lookup(work.words, mask);
+            visitedTables.add(tableId);
+            visitedKeys.add(work.words.clone());
+            visitedPriorities.add(e == null ? -1 : e.priority);
+            if (e == null) {
+                note("table " + tableId + ": no match (table miss): drop");
+                return; // OpenFlow 1.3: a miss with no table-miss entry drops; the action set is not executed
+            }
+            matched.add(table);
+            rules.add(e);
+            FlowEntry.Program p = e.program();
+            note("table " + tableId + ": matched priority " + e.priority + " " + e.match + " cookie=0x"
+                    + Long.toHexString(e.cookie()));
+            depth++;
+            if (p.meterId() != FlowEntry.Program.NONE && !meter(p.meterId())) {
+                depth--;
+                return;
+            }
+            if (!p.applyActions().isEmpty()) {
+                note("apply_actions");
+                if (!applyList(p.applyActions(), e)) { depth--; return; }
+            }
+            if (p.clearActions()) {
+                note("clear_actions");
+                actionSet.clear();
+            }
+            if (!p.writeActions().isEmpty()) {
+                note("write_actions" + p.writeActions());
+                actionSet.write(p.writeActions());
+            }
+            if (p.writeMetadataMask() != 0) {
+                long md = (work.words[FlowKey.W_METADATA] & ~p.writeMetadataMask())
+                        | (p.writeMetadata() & p.writeMetadataMask());
+                work.words[FlowKey.W_METADATA] = md;
+                note("write_metadata: metadata=0x" + Long.toHexString(md));
+            }
+            depth--;
+            if (p.gotoTable() == FlowEntry.Program.NONE) {
+                if (!actionSet.isEmpty()) {
+                    note("action set: " + actionSet.ordered());
+                    depth++;
+                    applyList(actionSet.ordered(), e);
+                    depth--;
+                }
+                return;
+            }
+            note("goto_table:" + p.gotoTable());
+            tableId = p.gotoTable();
+        }
+    }
+
+    /** Applies actions in order; false when the packet is gone (invalid TTL). */
+    private boolean applyList(List<Action> actions, FlowEntry entry) {
+        for (Action a : actions) {
+            if (!apply(a, entry)) return false;
+        }
+        return true;
+    }
+
+    private boolean apply(Action a, FlowEntry entry) {
+        switch (a) {
+            case Action.Output o -> output(o, entry);
+            case Action.Group g -> group(g.groupId(), entry);
+            case Action.SetQueue q -> {
+                out.add(DpActions.SET_QUEUE, q.queueId());
+                note("set_queue:" + q.queueId());
+            }
+            case Action.SetField s -> setField(s);
+            case Action.DecNwTtl d -> {
+                if (!ttlCheck(Field.NW_TTL, entry)) return false;
+                edit(a, DpActions.DEC_NW_TTL, 0);
+            }
+            case Action.DecMplsTtl d -> {
+                if (!ttlCheck(Field.MPLS_TTL, entry)) return false;
+                edit(a, DpActions.DEC_MPLS_TTL, 0);
+            }
+            case Action.SetNwTtl s -> {
+                if (!isIp()) { note("set_nw_ttl: not IP, skipped"); return true; }
+                edit(a, DpActions.SET_NW_TTL, s.ttl());
+            }
+            case Action.SetMplsTtl s -> {
+                if (!isMpls()) { note("set_mpls_ttl: not MPLS, skipped"); return true; }
+                edit(a, DpActions.SET_MPLS_TTL, s.ttl());
+            }
+            case Action.PushVlan v -> { unwildcardTags(); edit(a, DpActions.PUSH_VLAN, v.ethType()); }
+            case Action.PopVlan v -> {
+                unwildcardTags();
+                if ((work.get(Field.VLAN_VID) & Field.VID_PRESENT) == 0) { note("pop_vlan: no tag, skipped"); return true; }
+                edit(a, DpActions.POP_VLAN, 0);
+            }
+            case Action.PushMpls m -> { unwildcardL3(); edit(a, DpActions.PUSH_MPLS, m.ethType()); }
+            case Action.PopMpls m -> {
+                unwildcardL3();
+                if (!isMpls()) { note("pop_mpls: not MPLS, skipped"); return true; }
+                edit(a, DpActions.POP_MPLS, m.ethType());
+            }
+            case Action.PushPbb b -> { unwildcardL3(); unwildcardTags(); edit(a, DpActions.PUSH_PBB, b.ethType()); }
+            case Action.PopPbb b -> {
+                unwildcardL3();
+                if (work.ethType() != Prerequisite.ETH_PBB) { note("pop_pbb: not PBB, skipped"); return true; }
+                edit(a, DpActions.POP_PBB, 0);
+            }
+            case Action.CopyTtlOut c -> { unwildcardL3(); edit(a, DpActions.COPY_TTL_OUT, 0); }
+            case Action.CopyTtlIn c -> { unwildcardL3(); edit(a, DpActions.COPY_TTL_IN, 0); }
+        }
+        return true;
+    }
+
+    /** Appends a header-editing action and applies it to the working key (re-parsing when the key cannot tell). */
+    private void edit(Action a, int opcode, int operand) {
+        out.add(opcode, operand);
+        note(a.toString());
+        if (!FlowKeyEditor.apply(a, work)) reparse();
+    }
+
+    private void setField(Action.SetField s) {
+        Field f = s.field();
+        if (!prerequisitesHeld(f)) {
+            note("set_field:" + f.oxmName() + ": packet lacks the header, skipped");
+            return;
+        }
+        out.add(DpActions.SET_FIELD, f.ordinal(), 0, s.value(), s.valueLow(), null);
+        note("set_field:" + f.oxmName() + "=0x" + Long.toHexString(s.value()));
+        FlowKeyEditor.apply(s, work);
+    }
+
+    private boolean prerequisitesHeld(Field f) {
+        Prerequisite p = f.prerequisites();
+        if (p.vlanPresent() || f == Field.VLAN_VID || f == Field.VLAN_TCI) {
+            unwildcard(Field.VLAN_VID);
+            if ((work.get(Field.VLAN_VID) & Field.VID_PRESENT) == 0) return false;
+        }
+        if (p.ethTypes().length > 0) unwildcard(Field.ETH_TYPE);
+        if (p.ipProto() >= 0) unwildcard(Field.IP_PROTO);
+        if (p.icmpv6Types().length > 0) unwildcard(Field.ICMPV6_TYPE);
+        return p.heldBy(work);
+    }
+
+    private boolean ttlCheck(Field ttlField, FlowEntry entry) {
+        boolean ip = ttlField == Field.NW_TTL;
+        if (ip ? !isIp() : !isMpls()) {
+            note((ip ? "dec_ttl" : "dec_mpls_ttl") + ": no such header, skipped");
+            return true;
+        }
+        unwildcard(ttlField);
+        if (work.get(ttlField) > 1) return true;
+        note((ip ? "dec_ttl" : "dec_mpls_ttl") + ": TTL " + work.get(ttlField) + " would expire");
+        if (pipeline.invalidTtlToController()) {
+            out.add(DpActions.CONTROLLER, 0, 0, 0, 0, packetIn(PacketIn.REASON_INVALID_TTL, entry, 0xffff));
+            note("-> controller (invalid TTL)");
+        } else {
+            note("-> drop (invalid TTL)");
+        }
+        return false;
+    }
+
+    private boolean isIp() {
+        unwildcard(Field.ETH_TYPE);
+        int t = work.ethType();
+        return t == Prerequisite.ETH_IPV4 || t == Prerequisite.ETH_IPV6;
+    }
+
+    private boolean isMpls() {
+        unwildcard(Field.ETH_TYPE);
+        int t = work.ethType();
+        return t == Prerequisite.ETH_MPLS || t == Prerequisite.ETH_MPLS_MC;
+    }
+
+    private void unwildcard(Field f) {
+        if (f.is128()) {
+            mask[f.word] = -1L;
+            mask[f.word + 1] = -1L;
+        } else {
+            mask[f.word] |= f.valueMask << f.shift;
+        }
+    }
+
+    private void unwildcardTags() {
+        unwildcard(Field.VLAN_TCI);
+        unwildcard(Field.CVLAN_TCI);
+        unwildcard(Field.ETH_TYPE);
+    }
+
+    private void unwildcardL3() {
+        unwildcard(Field.ETH_TYPE);
+        mask[FlowKey.W_MPLS_PBB] = -1L;
+        unwildcard(Field.NW_TTL);
+        unwildcard(Field.IP_DSCP);
+        unwildcard(Field.IP_ECN);
+    }
+
+    private void reparse() {
+        cacheable = false;
+        Packet scratch = Packet.allocate(Math.max(Packet.DEFAULT_CAPACITY, packet.capacity()));
+        scratch.copyFrom(packet);
+        new ActionExecutor().execute(out.build(), scratch, EditsOnly.SINK, now);
+        long metadata = work.words[FlowKey.W_METADATA], tunnel = work.words[FlowKey.W_TUNNEL];
+        long port = work.words[FlowKey.W_PORT];
+        PacketParser.parse(scratch, work.inPort(), work);
+        work.words[FlowKey.W_METADATA] = metadata;
+        work.words[FlowKey.W_TUNNEL] = tunnel;
+        work.words[FlowKey.W_PORT] = port;
+        note("headers revealed: re-parsed as " + work + " (not cacheable)");
+    }
+
+    /** A sink that drops everything: used to replay edits on a scratch copy. */
+    private enum EditsOnly implements PacketSink {
+        SINK;
+
+        @Override public void output(int port, Packet p, int queueId) { }
+
+        @Override public void packetIn(Packet p, PacketIn packetIn) { }
+    }
+
+    // ---------------------------------------------------------------------------------------------- output
+
+    private void output(Action.Output o, FlowEntry entry) {
+        int inPort = work.inPort();
+        int port = o.port();
+        switch (port) {
+            case OfPort.IN_PORT -> emit(inPort, true);
+            case OfPort.NORMAL -> normal();
+            case OfPort.FLOOD, OfPort.ALL -> flood(port == OfPort.FLOOD);
+            case OfPort.CONTROLLER -> {
+                int reason = entry != null && entry.isTableMiss() ? PacketIn.REASON_NO_MATCH : PacketIn.REASON_ACTION;
+                out.add(DpActions.CONTROLLER, 0, 0, 0, 0, packetIn(reason, entry, o.maxLen()));
+                note("output:CONTROLLER (reason " + (reason == 0 ? "no_match" : "action") + ", max_len " + o.maxLen() + ")");
+            }
+            case OfPort.TABLE -> note("output:TABLE is only valid in packet-out: ignored");
+            default -> emit(port, false);
+        }
+    }
+
+    private PacketIn packetIn(int reason, FlowEntry entry, int maxLen) {
+        return new PacketIn(reason, entry == null ? 0 : entry.tableId, entry == null ? -1 : entry.cookie(), maxLen,
+                work.inPort(), work.words[FlowKey.W_METADATA], work.words[FlowKey.W_TUNNEL]);
+    }
+
+    /** Output to one port; the ingress port only when asked for explicitly (OpenFlow's IN_PORT). */
+    private void emit(int port, boolean explicitInPort) {
+        usesPorts = true;
+        if (port == work.inPort() && !explicitInPort) {
+            note("output:" + OfPort.name(port) + ": is the ingress port, skipped (use IN_PORT)");
+            return;
+        }
+        Ports.Port p = pipeline.ports().get(port);
+        if (p == null) {
+            note("output:" + OfPort.name(port) + ": no such port, dropped");
+            return;
+        }
+        if ((p.config() & Ports.CONFIG_NO_FWD) != 0) {
+            note("output:" + OfPort.name(port) + ": port has no_fwd, dropped");
+            return;
+        }
+        out.add(DpActions.OUTPUT, port);
+        note("output:" + OfPort.name(port));
+    }
+
+    private void flood(boolean respectNoFlood) {
+        usesPorts = true;
+        int inPort = work.inPort();
+        StringBuilder sb = trace == null ? null : new StringBuilder(respectNoFlood ? "flood ->" : "all ->");
+        for (int n : pipeline.ports().numbers()) {
+            if (n == inPort) continue;
+            Ports.Port p = pipeline.ports().get(n);
+            if (p == null || (p.config() & Ports.CONFIG_NO_FWD) != 0) continue;
+            if (respectNoFlood && (p.config() & Ports.CONFIG_NO_FLOOD) != 0) continue;
+            out.add(DpActions.OUTPUT, n);
+            if (sb != null) sb.append(' ').append(OfPort.name(n));
+        }
+        if (sb != null) note(sb.toString());
+    }
+
+    /** A VLAN-aware learning switch, as Open vSwitch's NORMAL (all ports trunks). */
+    private void normal() {
+        unwildcard(Field.ETH_SRC);
+        unwildcard(Field.ETH_DST);
+        unwildcard(Field.VLAN_VID);
+        int vlan = (int) (work.get(Field.VLAN_VID) & 0xfff);
+        long src = work.get(Field.ETH_SRC), dst = work.get(Field.ETH_DST);
+        int inPort = work.inPort();
+        MacLearningTable macs = pipeline.macs();
+        if (!MacLearningTable.isMulticast(src)) {
+            MacLearningTable.MacEntry learned = macs.learn(vlan, src, inPort, now);
+            macDeps.add(((long) vlan << 48) | src);
+            out.add(DpActions.LEARN, 0, 0, 0, 0, learned);
+            note("normal: learned " + mac(src) + " on port " + OfPort.name(inPort) + " vlan " + vlan);
+        }
+        if (MacLearningTable.isMulticast(dst)) {
+            note("normal: " + mac(dst) + " is multicast/broadcast: flood");
+            flood(true);
+            return;
+        }
+        macDeps.add(((long) vlan << 48) | dst);
+        MacLearningTable.MacEntry e = macs.lookup(vlan, dst);
+        if (e == null) {
+            note("normal: " + mac(dst) + " unknown in vlan " + vlan + ": flood");
+            flood(true);
+        } else if (e.port() == inPort) {
+            usesPorts = true;
+            note("normal: " + mac(dst) + " is on the ingress port: drop");
+        } else {
+            note("normal: " + mac(dst) + " learned on port " + OfPort.name(e.port()));
+            emit(e.port(), false);
+        }
+    }
+
+    private static String mac(long m) {
+        return String.format("%02x:%02x:%02x:%02x:%02x:%02x", (m >>> 40) & 0xff, (m >>> 32) & 0xff,
+                (m >>> 24) & 0xff, (m >>> 16) & 0xff, (m >>> 8) & 0xff, m & 0xff);
+    }
+
+    // ---------------------------------------------------------------------------------------------- groups
+
+    private void group(int groupId, FlowEntry entry) {
+        Group g = pipeline.groups().get(groupId);
+        if (g == null) {
+            note("group:" + groupId + ": no such group, dropped");
+            return;
+        }
+        if (depth > MAX_RESUBMIT_DEPTH) {
+            note("group:" + groupId + ": chained too deep, dropped");
+            return;
+        }
+        groups.add(g);
+        note("group:" + groupId + " (" + g.type.name().toLowerCase() + ")");
+        depth++;
+        switch (g.type) {
+            case ALL -> {
+                for (Bucket b : g.buckets) bucket(b, entry, true);
+            }
+            case INDIRECT -> {
+                if (!g.buckets.isEmpty()) bucket(g.buckets.get(0), entry, true);
+            }
+            case FAST_FAILOVER -> {
+                usesLiveness = true;
+                Bucket live = null;
+                for (Bucket b : g.buckets) {
+                    if (bucketLive(b, 0)) { live = b; break; }
+                }
+                if (live == null) note("no live bucket: drop");
+                else bucket(live, entry, true);
+            }
+            case SELECT -> {
+                Bucket b = select(g);
+                if (b == null) note("no live bucket: drop");
+                else bucket(b, entry, true);
+            }
+        }
+        depth--;
+    }
+
+    /** Runs a bucket's actions on a copy of the packet and key, so buckets do not see each other's edits. */
+    private void bucket(Bucket b, FlowEntry entry, boolean clone) {
+        buckets.add(b);
+        int mark = out.size();
+        if (clone) out.add(DpActions.SAVE);
+        long[] savedKey = work.words.clone();
+        boolean savedCacheable = cacheable;
+        depth++;
+        applyList(b.actions, entry);
+        depth--;
+        System.arraycopy(savedKey, 0, work.words, 0, FlowKey.WORDS);
+        if (!savedCacheable) cacheable = false;
+        if (clone) {
+            if (out.size() == mark + 1) out.truncate(mark); // nothing in the bucket: no clone needed
+            else out.add(DpActions.RESTORE);
+        }
+    }
+
+    private boolean bucketLive(Bucket b, int depthGuard) {
+        if (b.watchPort != Bucket.WATCH_ANY && !pipeline.ports().live(b.watchPort)) return false;
+        if (b.watchGroup != Bucket.WATCH_ANY) {
+            Group w = pipeline.groups().get(b.watchGroup);
+            if (w == null || depthGuard > 8) return false;
+            boolean any = false;
+            for (Bucket wb : w.buckets) if (bucketLive(wb, depthGuard + 1)) { any = true; break; }
+            return any;
+        }
+        return true;
+    }
+
+    /**
+     * Picks a select group's bucket from a hash of the flow's addresses and ports, weighted, among live buckets.
+     * The hashed fields are un-wildcarded so the megaflow keeps the choice for exactly this flow.
+     */
+    private Bucket select(Group g) {
+        usesLiveness = true;
+        long total = 0;
+        for (Bucket b : g.buckets) if (bucketLive(b, 0)) total += Math.max(b.weight, 0);
+        if (total == 0) {
+            // OpenFlow lets weight 0 mean "unused"; if all are 0, fall back to equal weights among live buckets.
+            for (Bucket b : g.buckets) if (bucketLive(b, 0)) total++;
+            if (total == 0) return null;
+        }
+        long h = selectHash();
+        long pick = Long.remainderUnsigned(h, total);
+        boolean weighted = false;
+        for (Bucket b : g.buckets) if (b.weight > 0 && bucketLive(b, 0)) { weighted = true; break; }
+        for (Bucket b : g.buckets) {
+            if (!bucketLive(b, 0)) continue;
+            long w = weighted ? b.weight : 1;
+            if (pick < w) return b;
+            pick -= w;
+        }
+        return null;
+    }
+
+    private long selectHash() {
+        Field[] fields = {Field.ETH_SRC, Field.ETH_DST, Field.ETH_TYPE, Field.VLAN_VID, Field.IP_PROTO};
+        long h = 0x9E3779B97F4A7C15L;
+        for (Field f : fields) {
+            unwildcard(f);
+            h = mix(h, work.get(f));
+        }
+        int t = work.ethType();
+        if (t == Prerequisite.ETH_IPV4) {
+            unwildcard(Field.IPV4_SRC);
+            unwildcard(Field.IPV4_DST);
+            h = mix(h, work.words[FlowKey.W_IPV4]);
+        } else if (t == Prerequisite.ETH_IPV6) {
+            unwildcard(Field.IPV6_SRC);
+            unwildcard(Field.IPV6_DST);
+            for (int i = 0; i < 4; i++) h = mix(h, work.words[FlowKey.W_IPV6_SRC + i]);
+        }
+        int proto = work.ipProto();
+        if ((t == Prerequisite.ETH_IPV4 || t == Prerequisite.ETH_IPV6) && (proto == 6 || proto == 17 || proto == 132)) {
+            unwildcard(Field.TCP_SRC);
+            unwildcard(Field.TCP_DST);
+            h = mix(h, work.words[FlowKey.W_L4] & 0xffffffffL);
+        }
+        return h;
+    }
+
+    private static long mix(long h, long v) {
+        h ^= v;
+        h *= 0xff51afd7ed558ccdL;
+        return h ^ (h >>> 33);
+    }
+
+    // ---------------------------------------------------------------------------------------------- meters
+
+    /** Adds a meter; false when the meter does not exist (the packet is dropped, as Open vSwitch does). */
+    private boolean meter(int meterId) {
+        Meter m = pipeline.meters().get(meterId);
+        if (m == null) {
+            note("meter:" + meterId + ": no such meter, drop");
+            return false;
+        }
+        meters.add(m);
+        boolean remarks = false;
+        for (MeterBand b : m.bands) remarks |= b.type() == MeterBand.Type.DSCP_REMARK;
+        int ip = 0;
+        long dscp = 0;
+        if (remarks && isIp()) {
+            unwildcard(Field.IP_DSCP);
+            ip = 1;
+            dscp = work.get(Field.IP_DSCP);
+        }
+        out.add(DpActions.METER, ip, 0, dscp, 0, m);
+        note("meter:" + meterId);
+        return true;
+    }
+
+    private void note(String text) {
+        if (trace != null) trace.event(depth, text);
+    }
+
+    /**
+     * The OpenFlow action set (section 5.10): at most one action of each type, set-field one per field, executed
+     * in the specification's order when the pipeline ends. An output is dropped when a group is present.
+     */
+    private static final class ActionSet {
+        private final List<Action> actions = new ArrayList<>();
+
+        void clear() { actions.clear(); }
+
+        boolean isEmpty() { return actions.isEmpty(); }
+
+        void write(List<Action> list) {
+            for (Action a : list) {
+                actions.removeIf(x -> sameSlot(x, a));
+                actions.add(a);
+            }
+        }
+
+        private static boolean sameSlot(Action x, Action a) {
+            if (x instanceof Action.SetField sx && a instanceof Action.SetField sa) return sx.field() == sa.field();
+            return x.getClass() == a.getClass();
+        }
+
+        List<Action> ordered() {
+            List<Action> sorted = new ArrayList<>(actions);
+            sorted.sort((x, y) -> Integer.compare(x.actionSetOrder(), y.actionSetOrder()));
+            boolean hasGroup = sorted.stream().anyMatch(a -> a instanceof Action.Group);
+            if (hasGroup) sorted.removeIf(a -> a instanceof Action.Output);
+            return sorted;
+        }
+    }
+}

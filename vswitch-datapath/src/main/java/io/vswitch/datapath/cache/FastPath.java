@@ -41,9 +41,10 @@ public final class FastPath implements Pipeline.CacheSink {
         this(pipeline, ExactMatchCache.DEFAULT_SLOTS, MegaflowCache.DEFAULT_MAX_ENTRIES);
     }
 
+    /** @param emcSlots exact-match cache size (a power of two), or 0 to run without one */
     public FastPath(Pipeline pipeline, int emcSlots, int maxMegaflows) {
         this.pipeline = pipeline;
-        this.emc = new ExactMatchCache(emcSlots);
+        this.emc = emcSlots == 0 ? null : new ExactMatchCache(emcSlots);
         this.megaflows = new MegaflowCache(maxMegaflows);
         this.executor = new ActionExecutor();
     }
@@ -52,8 +53,8 @@ public final class FastPath implements Pipeline.CacheSink {
     public void process(Packet p, int inPort, PacketSink sink, long now) {
         packets++;
         if (!PacketParser.parse(p, inPort, key)) pipeline.ports().countMalformed(inPort);
-        int h = key.hash();
-        MegaflowEntry e = emc.lookup(key, h);
+        int h = emc == null ? 0 : key.hash();
+        MegaflowEntry e = emc == null ? null : emc.lookup(key, h);
         if (e != null && e.valid()) {
             emcHits++;
         } else {
@@ -76,7 +77,7 @@ public final class FastPath implements Pipeline.CacheSink {
                     return;
                 }
             }
-            emc.insert(key, h, e);
+            if (emc != null) emc.insert(key, h, e);
         }
         e.packets++;
         e.bytes += p.length;

@@ -1,2 +1,0 @@
-/** JMH micro-benchmarks of the datapath (parse, caches, classifier, actions). */
-package io.vswitch.benchmarks;

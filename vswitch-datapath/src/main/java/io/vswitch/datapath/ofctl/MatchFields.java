@@ -252,7 +252,7 @@ final class MatchFields {
         return switch (kind) {
             case MAC -> Values.mac(text, column, what);
             case IPV4 -> Values.ipv4(text, column, what);
-            case PORT -> port(text, column, what);
+            case PORT -> port(text, column, what) & 0xffffffffL;
             case NW_TOS -> {
                 long tos = Values.number(text, column, 255, what);
                 if ((tos & 3) != 0) {

@@ -17,20 +17,24 @@ final class ActionFormatter {
     static String actions(List<Action> actions) {
         if (actions.isEmpty()) return "drop";
         List<String> parts = new ArrayList<>(actions.size());
-        for (Action a : actions) parts.add(action(a));
+        for (Action a : actions) parts.add(action(a, false));
         return String.join(",", parts);
     }
 
-    static String instructions(List<Instruction> instructions) {
+    /**
+     * @param ipv6 whether the flow matches IPv6, where the parser reads "icmp_type" as ICMPv6: an ICMPv4 field is
+     *             then printed under its OXM name (icmpv4_type) so that it reads back as what it is
+     */
+    static String instructions(List<Instruction> instructions, boolean ipv6) {
         List<String> parts = new ArrayList<>();
         for (Instruction i : instructions) {
             switch (i) {
                 case Instruction.Meter m -> parts.add("meter:" + Integer.toUnsignedString(m.meterId()));
-                case Instruction.ApplyActions a -> { for (Action x : a.actions()) parts.add(action(x)); }
+                case Instruction.ApplyActions a -> { for (Action x : a.actions()) parts.add(action(x, ipv6)); }
                 case Instruction.ClearActions c -> parts.add("clear_actions");
                 case Instruction.WriteActions w -> {
                     List<String> inner = new ArrayList<>();
-                    for (Action x : w.actions()) inner.add(action(x));
+                    for (Action x : w.actions()) inner.add(action(x, ipv6));
                     parts.add("write_actions(" + String.join(",", inner) + ")");
                 }
                 case Instruction.WriteMetadata w -> parts.add("write_metadata:" + Values.hex(w.metadata())
@@ -41,10 +45,10 @@ final class ActionFormatter {
         return parts.isEmpty() ? "drop" : String.join(",", parts);
     }
 
-    static String action(Action a) {
+    static String action(Action a, boolean ipv6) {
         return switch (a) {
             case Action.Output o -> output(o);
-            case Action.SetField s -> setField(s);
+            case Action.SetField s -> setField(s, ipv6);
             case Action.PushVlan p -> String.format("push_vlan:0x%04x", p.ethType());
             case Action.PopVlan p -> "pop_vlan";
             case Action.PushMpls p -> String.format("push_mpls:0x%04x", p.ethType());
@@ -72,16 +76,16 @@ final class ActionFormatter {
         };
     }
 
-    private static String setField(Action.SetField s) {
+    private static String setField(Action.SetField s, boolean ipv6) {
         Field f = s.field();
-        String name = setFieldName(f);
+        String name = ipv6 && (f == Field.ICMPV4_TYPE || f == Field.ICMPV4_CODE) ? f.oxmName() : setFieldName(f);
         if (f.is128()) return "set_field:" + Values.ipv6(s.value(), s.valueLow()) + "->" + name;
         MatchFields.Kind kind = MatchFields.byName(name).kind();
         String value = kind == MatchFields.Kind.VLAN_VID ? Values.hex(s.value()) : MatchFields.format(kind, f, s.value());
         return "set_field:" + value + "->" + name;
     }
 
-    /** The OVS name of a field in set_field (unambiguous without a match: tcp_dst, icmpv6_type, ...). */
+    /** The OVS name of a field in set_field (tcp_dst, icmpv6_type, ...; icmp_type is ICMPv4 outside IPv6 flows). */
     static String setFieldName(Field f) {
         return switch (f) {
             case IPV4_SRC -> "ip_src";

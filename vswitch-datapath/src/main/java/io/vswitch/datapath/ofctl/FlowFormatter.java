@@ -3,8 +3,10 @@ package io.vswitch.datapath.ofctl;
 import io.vswitch.datapath.action.Action;
 import io.vswitch.datapath.action.Instruction;
 import io.vswitch.datapath.action.OfPort;
+import io.vswitch.datapath.flow.Field;
 import io.vswitch.datapath.flow.FlowKey;
 import io.vswitch.datapath.flow.FlowMatch;
+import io.vswitch.datapath.flow.Prerequisite;
 import io.vswitch.datapath.table.FlowMod;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,11 +35,11 @@ public final class FlowFormatter {
 
     /** Instructions ("meter:1,output:2,write_actions(output:1),goto_table:1"), "drop" when they do nothing. */
     public static String formatInstructions(List<Instruction> instructions) {
-        return ActionFormatter.instructions(instructions);
+        return ActionFormatter.instructions(instructions, false);
     }
 
     public static String formatAction(Action action) {
-        return ActionFormatter.action(action);
+        return ActionFormatter.action(action, false);
     }
 
     /** A flow mod as add-flow/mod-flows/del-flows text; settings at their defaults are left out. */
@@ -64,7 +66,9 @@ public final class FlowFormatter {
         if (m.outGroup() != FlowMod.ANY_GROUP) parts.add("out_group=" + Integer.toUnsignedString(m.outGroup()));
         String match = formatMatch(m.match());
         if (!match.isEmpty()) parts.add(match);
-        if (!delete) parts.add("actions=" + formatInstructions(m.instructions()));
+        FlowMatch.Entry eth = m.match().entry(Field.ETH_TYPE);
+        boolean ipv6 = eth != null && eth.exact() && eth.value() == Prerequisite.ETH_IPV6;
+        if (!delete) parts.add("actions=" + ActionFormatter.instructions(m.instructions(), ipv6));
         return String.join(",", parts);
     }
 

@@ -300,8 +300,8 @@ final class MatchFields {
             throw new FlowSyntaxException(column, "'" + text + "' is not a valid " + what + " (no, yes, first, later or not_later)");
         }
         int slash = text.indexOf('/');
-        long v = Values.number(slash < 0 ? text : text.substring(0, slash), column, 3, what);
-        long m = slash < 0 ? 3 : Values.number(text.substring(slash + 1), column + slash + 1, 3, what + " mask");
+        long v = Values.number(slash < 0 ? text : text.substring(0, slash), column, NW_FRAG.valueMask, what);
+        long m = slash < 0 ? NW_FRAG.valueMask : Values.number(text.substring(slash + 1), column + slash + 1, NW_FRAG.valueMask, what + " mask");
         return new Value(v & m, m, 0, 0);
     }
 
@@ -357,8 +357,8 @@ final class MatchFields {
             case NW_TOS -> Long.toString(v << 2);
             case TCP_FLAGS -> tcpFlagsText(v);
             case HEX -> f == ETH_TYPE ? String.format("0x%04x", v) : Values.hex(v);
-            case NW_FRAG -> {
-                String n = nwFragName(v, 3);
+            case NW_FRAG -> { // a packet's fragment bits: 1 = first fragment, 3 = later fragment
+                String n = v == 1 || v == 3 ? nwFragName(v, 3) : null;
                 yield n != null ? n : Values.hex(v);
             }
             default -> Long.toUnsignedString(v);

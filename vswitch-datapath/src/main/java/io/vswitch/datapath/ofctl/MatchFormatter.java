@@ -43,7 +43,7 @@ final class MatchFormatter {
                 parts.add(s.name() + "=" + MatchFields.formatIpv6(e.value(), e.valueLow(), e.mask(), e.maskLow()));
             } else if (f == Field.IP_DSCP && !e.exact()) {
                 parts.add("ip_dscp=" + MatchFields.formatMasked(MatchFields.Kind.DEC, f, e.value(), e.mask()));
-            } else if (e.exact()) {
+            } else if (e.exact() && f != Field.NW_FRAG) { // nw_frag names stand for masks: "first" is 1/3
                 parts.add(s.name() + "=" + MatchFields.format(s.kind(), f, e.value()));
             } else {
                 parts.add(s.name() + "=" + MatchFields.formatMasked(s.kind(), f, e.value(), e.mask()));

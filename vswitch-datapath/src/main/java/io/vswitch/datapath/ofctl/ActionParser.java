@@ -22,6 +22,13 @@ import java.util.List;
  * write_actions, write_metadata, goto_table), each at most once, like ovs-ofctl requires; plain actions form one
  * apply-actions instruction, included only when non-empty. {@code drop} is an empty list and must stand alone.
  *
+ * <p>Field writes all become {@link Action.SetField}: {@code mod_dl_src}, {@code mod_nw_dst}, {@code mod_nw_tos}
+ * (the TOS byte, stored as DSCP), {@code set_mpls_label}, ... One deliberate difference from OVS:
+ * {@code mod_vlan_vid:V} is a set_field of vlan_vid with the present bit (0x1000|V) and does not push a tag onto
+ * an untagged packet by itself; write {@code push_vlan:0x8100,mod_vlan_vid:V} for that, as OpenFlow 1.3 does.
+ * {@code set_field:V->vlan_vid} likewise always sets the present bit. set_field takes any match field name or
+ * alias (metadata included, as OVS allows) and no mask.
+ *
  * <p>Actions that depend on the packet's protocol ({@code mod_tp_src}, {@code set_field:...->tp_dst}) take it
  * from the flow's match, as Open vSwitch does; without such a match they are an error.
  */

@@ -390,7 +390,8 @@ final class MatchFields {
     }
 
     private static String tcpFlagsText(long v) {
-        if (v == 0 || (v & ~0x1ffL) != 0) return Values.hex(v);
+        if (v == 0) return "0";
+        if ((v & ~0x1ffL) != 0) return Values.hex(v);
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < TCP_FLAG_NAMES.length; i++) {
             if ((v & (1L << i)) != 0) sb.append(sb.length() > 0 ? "|" : "").append(TCP_FLAG_NAMES[i]);

@@ -39,11 +39,6 @@ final class Tokenizer {
         while (pos < text.length() && isSeparator(text.charAt(pos))) pos++;
     }
 
-    boolean atEnd() {
-        skipSeparators();
-        return pos >= text.length();
-    }
-
     /** 1-based column of the next item (or of the end of the text). */
     int column() {
         skipSeparators();

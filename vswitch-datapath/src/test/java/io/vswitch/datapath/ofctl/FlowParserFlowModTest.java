@@ -120,6 +120,19 @@ class FlowParserFlowModTest {
     }
 
     @Test
+    void aFailedParseLeavesNothingBehind() {
+        // Every object is built after the whole text is read, so an error late in the text cannot leak a partial
+        // match or flow, and the parser keeps no state between calls.
+        for (String bad : new String[] {"tcp,tp_dst=80,actions=output:1,bogus", "tcp,tp_dst=80,nw_tos=1,actions=drop",
+                "tcp,tp_dst=80,actions=goto_table:1,output:1"}) {
+            assertThrows(FlowSyntaxException.class, () -> FlowParser.parseFlow(bad, Command.ADD));
+        }
+        FlowMod ok = FlowParser.parseFlow("udp,tp_dst=53,actions=output:1", Command.ADD);
+        assertEquals("udp,tp_dst=53", FlowFormatter.formatMatch(ok.match()));
+        assertEquals(List.of(new Instruction.ApplyActions(List.of(new Action.Output(1)))), ok.instructions());
+    }
+
+    @Test
     void parseMatchRefusesFlowSettings() {
         FlowSyntaxException e = assertThrows(FlowSyntaxException.class, () -> FlowParser.parseMatch("ip,priority=5"));
         assertEquals(4, e.column());

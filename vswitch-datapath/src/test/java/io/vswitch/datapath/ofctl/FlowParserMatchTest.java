@@ -163,6 +163,7 @@ class FlowParserMatchTest {
         assertEquals("tcp,tcp_flags=+syn-ack", FlowFormatter.formatMatch(m("tcp,tcp_flags=-ack+syn")));
         assertEquals("tcp,tcp_flags=syn|ack", FlowFormatter.formatMatch(m("tcp,tcp_flags=0x12")));
         assertEquals("tcp,tcp_flags=+fin+ns", FlowFormatter.formatMatch(m("tcp,tcp_flags=+ns+fin")));
+        assertEquals("tcp,tcp_flags=0", FlowFormatter.formatMatch(m("tcp,tcp_flags=0")));
     }
 
     @Test

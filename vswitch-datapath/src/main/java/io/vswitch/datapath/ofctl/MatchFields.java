@@ -86,7 +86,7 @@ final class MatchFields {
         row("ip_dscp", Kind.DEC, IP_DSCP);
         row("nw_ecn", Kind.DEC, IP_ECN, "ip_ecn");
         row("nw_ttl", Kind.DEC, NW_TTL);
-        row("nw_frag", Kind.NW_FRAG, NW_FRAG);
+        row("nw_frag", Kind.NW_FRAG, NW_FRAG, "ip_frag");
         row("ipv6_exthdr", Kind.HEX, IPV6_EXTHDR);
         row("arp_op", Kind.DEC, ARP_OP);
         row("arp_spa", Kind.IPV4, ARP_SPA);

@@ -95,6 +95,7 @@ class FlowParserMatchTest {
         same("tcp", m("ip,nw_proto=6"));
         same("tcp", m("tcp,nw_proto=6,dl_type=0x0800"));
         same("tcp", m("ip,tcp"));
+        same("ip,nw_frag=later", m("ip,ip_frag=later"));
     }
 
     @Test

@@ -75,24 +75,30 @@ final class FlowModValidator {
                         throw new OpenFlowException(OfError.METER_MOD_FAILED_UNKNOWN_METER, "meter " + m.meterId() + " does not exist");
                     }
                 }
-                case Instruction.ApplyActions a -> validateActions(a.actions(), state.copy(), false);
-                case Instruction.WriteActions w -> validateActions(w.actions(), state.copy(), true);
+                case Instruction.ApplyActions a -> validateActions(a.actions(), state.copy(), false, false);
+                case Instruction.WriteActions w -> validateActions(w.actions(), state.copy(), true, false);
                 case Instruction.ClearActions c -> { }
                 case Instruction.WriteMetadata w -> { }
             }
         }
     }
 
-    void validateActions(List<Action> actions, HeaderState state, boolean actionSet) {
+    /**
+     * @param lenient for packet-out: the packet is concrete, so set-field prerequisites are checked when the
+     *                action runs (skipped if the header is missing) rather than against a match
+     */
+    void validateActions(List<Action> actions, HeaderState state, boolean actionSet, boolean lenient) {
         for (Action a : actions) {
             switch (a) {
-                case Action.Output o -> checkOutPort(o.port());
+                case Action.Output o -> {
+                    if (!(lenient && o.port() == OfPort.TABLE)) checkOutPort(o.port());
+                }
                 case Action.Group g -> {
                     if (groups.get(g.groupId()) == null) {
                         throw new OpenFlowException(OfError.BAD_ACTION_BAD_OUT_GROUP, "group " + Integer.toUnsignedString(g.groupId()) + " does not exist");
                     }
                 }
-                case Action.SetField s -> checkSetField(s, state);
+                case Action.SetField s -> checkSetField(s, lenient ? null : state);
                 case Action.PushVlan v -> {
                     if (v.ethType() != Prerequisite.ETH_VLAN && v.ethType() != Prerequisite.ETH_QINQ) {
                         throw new OpenFlowException(OfError.BAD_ACTION_BAD_ARGUMENT,
@@ -159,6 +165,7 @@ final class FlowModValidator {
             throw new OpenFlowException(OfError.BAD_ACTION_BAD_SET_ARGUMENT,
                     "set_field " + f.oxmName() + " value 0x" + Long.toHexString(s.value()) + " does not fit in " + f.bits + " bits");
         }
+        if (state == null) return;
         Prerequisite p = f.prerequisites();
         String why = null;
         if (p.vlanPresent() && !state.vlan) why = "the packet has no VLAN tag at that point";

@@ -155,6 +155,32 @@ public final class Pipeline {
         return t;
     }
 
+    /**
+     * Executes a packet-out (OFPT_PACKET_OUT): the actions run on {@code p} as if it had arrived on {@code inPort}
+     * ({@code OFPP_CONTROLLER} or a real port); output to {@code OFPP_TABLE} sends it through the tables, whose
+     * counters count it. Invalid actions throw the OpenFlow error and nothing is sent.
+     */
+    public void packetOut(Packet p, int inPort, List<io.vswitch.datapath.action.Action> actions, ActionExecutor executor,
+                          PacketSink sink, long now) {
+        for (io.vswitch.datapath.action.Action a : actions) {
+            if (a instanceof io.vswitch.datapath.action.Action.Output o && o.port() != io.vswitch.datapath.action.OfPort.TABLE) {
+                FlowModValidator.checkOutPort(o.port());
+            }
+        }
+        long stamp = lock.readLock();
+        Translation t;
+        FlowKey key = new FlowKey();
+        try {
+            validator.validateActions(actions, new FlowModValidator.HeaderState(io.vswitch.datapath.flow.FlowMatch.ALL), false, true);
+            PacketParser.parse(p, inPort, key);
+            t = new Translator(this, p, null, now).translate(key, actions, changes.get());
+        } finally {
+            lock.unlockRead(stamp);
+        }
+        t.credit(1, p.length, now);
+        executor.execute(t.actions, p, sink, now);
+    }
+
     /** A cache dropped an entry (evicted or found invalid). */
     public void unregister(CachedDecision d) {
         cached.remove(d);

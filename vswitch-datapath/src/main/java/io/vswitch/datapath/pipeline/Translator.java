@@ -64,6 +64,8 @@ final class Translator {
     private final List<Meter> meters = new ArrayList<>();
     private final List<Long> macDeps = new ArrayList<>();
     private boolean usesPorts, usesLiveness, cacheable = true;
+    /** Translating a packet-out: output to TABLE is allowed and runs the pipeline. */
+    private boolean packetOut;
     /** Set when a meter may drop the packet: later decisions still hold, execution just stops there. */
     private int depth;
 
@@ -75,9 +77,23 @@ final class Translator {
     }
 
     Translation translate(FlowKey key, long changeCount) {
+        return translate(key, null, changeCount);
+    }
+
+    /**
+     * Translates {@code key}: through the tables from table 0, or, for a packet-out, through {@code packetOut}'s
+     * actions (where output to TABLE runs the tables).
+     */
+    Translation translate(FlowKey key, List<Action> packetOut, long changeCount) {
         work.copyFrom(key);
         mask[FlowKey.W_PORT] |= 0xffffffffL; // in_port: always exact (output to IN_PORT, flooding, learning)
-        runTables(0);
+        if (packetOut == null) {
+            runTables(0);
+        } else {
+            note("packet-out actions");
+            this.packetOut = true;
+            applyList(packetOut, null);
+        }
         long[] value = new long[FlowKey.WORDS];
         for (int i = 0; i < FlowKey.WORDS; i++) value[i] = key.words[i] & mask[i];
         long[] macs = new long[macDeps.size()];
@@ -330,7 +346,16 @@ final class Translator {
                 out.add(DpActions.CONTROLLER, 0, 0, 0, 0, packetIn(reason, entry, o.maxLen()));
                 note("output:CONTROLLER (reason " + (reason == 0 ? "no_match" : "action") + ", max_len " + o.maxLen() + ")");
             }
-            case OfPort.TABLE -> note("output:TABLE is only valid in packet-out: ignored");
+            case OfPort.TABLE -> {
+                if (packetOut && entry == null) {
+                    note("output:TABLE: through the pipeline from table 0");
+                    depth++;
+                    runTables(0);
+                    depth--;
+                } else {
+                    note("output:TABLE is only valid in packet-out: ignored");
+                }
+            }
             default -> emit(port, false);
         }
     }

@@ -2,6 +2,7 @@ package io.vswitch.datapath.packet;
 
 import static io.vswitch.datapath.packet.PacketParser.*;
 
+import io.vswitch.datapath.action.Action;
 import io.vswitch.datapath.flow.Field;
 import io.vswitch.datapath.flow.FlowKey;
 import java.lang.foreign.MemorySegment;
@@ -173,6 +174,32 @@ public final class PacketEditor {
         }
     }
 
+    /**
+     * Executes a packet-editing action on {@code p}. Returns false when the packet must not be forwarded (a TTL
+     * decrement found the TTL at 0 or 1); output, group and set_queue are not edits and return true.
+     */
+    public static boolean execute(Action action, Packet p) {
+        switch (action) {
+            case Action.SetField sf -> setField(p, sf.field(), sf.value(), sf.valueLow());
+            case Action.PushVlan a -> pushVlan(p, a.ethType());
+            case Action.PopVlan a -> popVlan(p);
+            case Action.PushMpls a -> pushMpls(p, a.ethType());
+            case Action.PopMpls a -> popMpls(p, a.ethType());
+            case Action.PushPbb a -> pushPbb(p, a.ethType());
+            case Action.PopPbb a -> popPbb(p);
+            case Action.SetMplsTtl a -> setMplsTtl(p, a.ttl());
+            case Action.DecMplsTtl a -> { return decMplsTtl(p); }
+            case Action.SetNwTtl a -> setNwTtl(p, a.ttl());
+            case Action.DecNwTtl a -> { return decNwTtl(p); }
+            case Action.CopyTtlOut a -> copyTtlOut(p);
+            case Action.CopyTtlIn a -> copyTtlIn(p);
+            case Action.Output a -> { }
+            case Action.SetQueue a -> { }
+            case Action.Group a -> { }
+        }
+        return true;
+    }
+
     /** Inserts an 802.1Q/802.1ad tag with EtherType {@code tpid} right after the MACs. */
     public static void pushVlan(Packet p, int tpid) {
         if (p.length < ETH_HEADER_LEN || p.ethTypeOffset < 0) return;
@@ -184,8 +211,8 @@ public final class PacketEditor {
         p.put16(p.start + ETH_TYPE_OFFSET, tpid);
         p.put16(p.start + ETH_TYPE_OFFSET + VLAN_TCI_OFFSET, tci);
         // Everything after the MACs kept its absolute position, so l2_5/l3/l4/ethTypeOffset are still right,
-        // unless this was a third tag: the parser stops at it.
-        if (vlanTags(p) > 2) reparse(p);
+        // unless this was a third tag (the parser stops at it) or the TPID is not one the parser knows.
+        if (vlanTags(p) > 2 || (tpid != ETH_TYPE_VLAN && tpid != ETH_TYPE_QINQ)) reparse(p);
     }
 
     /** Removes the outer VLAN tag, if any. */

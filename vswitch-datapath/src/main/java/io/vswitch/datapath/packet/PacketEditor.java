@@ -145,7 +145,13 @@ public final class PacketEditor {
                 if (l4Proto(p, et) != (v4 ? IPPROTO_ICMP : IPPROTO_ICMPV6)) return;
                 int word = p.u16(p.l4 + ICMP_TYPE_OFFSET);
                 word = f.shift == 0 ? (word & 0xff) | (int) (value & 0xff) << 8 : (word & 0xff00) | (int) (value & 0xff);
-                replace16(p, p.l4 + ICMP_TYPE_OFFSET, word, -1, p.l4 + ICMP_CSUM_OFFSET, false);
+                int c = p.l4 + ICMP_CSUM_OFFSET;
+                replace16(p, p.l4 + ICMP_TYPE_OFFSET, word, -1, c, false);
+                if (v4 && p.u16(c) == 0) {
+                    // RFC 1624 eqn. 3 yields 0x0000 when the message sums to zero; that is right unless the message
+                    // is all zeros (ICMPv4 has no pseudo-header, so it can be), where only 0xffff verifies.
+                    p.put16(c, ~Checksums.sum(p, p.l4, ipEnd(p, et), 0) & 0xffff);
+                }
             }
             case ARP_OP, ARP_SPA, ARP_TPA, ARP_SHA, ARP_THA -> {
                 if (et != ETH_TYPE_ARP || p.l3 < 0) return;
@@ -387,7 +393,12 @@ public final class PacketEditor {
         } else {
             return;
         }
-        reparse(p);
+        // The L4 bytes now read as another protocol: give them that protocol's checksum, when the whole
+        // datagram is here (not for fragments, whose checksum covers data we do not have).
+        FlowKey k = reparse(p);
+        if (p.l4 >= 0 && k.get(Field.NW_FRAG) == 0 && !p.truncated) {
+            PacketComposer.fillL4Checksum(p, p.l3, p.l4, ipEnd(p, et), proto, et == ETH_TYPE_IPV6);
+        }
     }
 
     /**
@@ -525,8 +536,10 @@ public final class PacketEditor {
     }
 
     /** Re-derives the offsets after an edit that changed how the frame reads (pops, eth_type, ip_proto). */
-    private static void reparse(Packet p) {
-        PacketParser.parse(p, 0, SCRATCH.get());
+    private static FlowKey reparse(Packet p) {
+        FlowKey k = SCRATCH.get();
+        PacketParser.parse(p, 0, k);
+        return k;
     }
 
     private PacketEditor() {}

@@ -6,7 +6,7 @@ import java.util.zip.CRC32C;
 /**
  * Recomputes every checksum of a frame from scratch, on a copy of its bytes, with code that shares nothing with
  * the editor's incremental updates: IPv4 header, TCP, UDP (0 = none), ICMP, ICMPv6 and SCTP (with the JDK's
- * CRC32C). Returns null when all are right, else a description of the first wrong one.
+ * CRC32C). The L4 checksum of a fragment is not checked (it covers the whole datagram). Returns null when all are right, else a description of the first wrong one.
  */
 final class ChecksumVerifier {
     static String check(Packet packet) {
@@ -26,7 +26,8 @@ final class ChecksumVerifier {
         } else {
             ipEnd = Math.min(b.length, l3 + 40 + u16(b, l3 + 4));
         }
-        if (p.l4 < 0) return null;
+        // A fragment's L4 checksum covers the reassembled datagram, which we do not have.
+        if (p.l4 < 0 || key.get(io.vswitch.datapath.flow.Field.NW_FRAG) != 0) return null;
         int l4 = p.l4 - s;
         int proto = key.ipProto();
         int len = ipEnd - l4;

@@ -39,7 +39,9 @@ import io.vswitch.datapath.flow.FlowKey;
  *       (hop-by-hop first; destination options before routing, i.e. followed by another extension header, or
  *       final); UNREP is set when a header of the same rank appears twice.</li>
  *   <li>Neighbour discovery: the target and options are parsed only for code 0; a zero-length or duplicate
- *       option invalidates all ND fields (they are zeroed), as in OVS.</li>
+ *       option invalidates all ND fields (they are zeroed), as in OVS. Only an 8-byte SLL option of a solicitation
+ *       and an 8-byte TLL option of an advertisement are read (OVS also stores a TLL found in a solicitation, in
+ *       a key field that no match can then use).</li>
  * </ul>
  */
 public final class PacketParser {

@@ -21,6 +21,7 @@ class FlowKeyEditorTest {
         Packet p = Packet.allocate();
         FlowKey reparsed = new FlowKey();
         int compared = 0;
+        java.util.Map<Class<?>, Integer> exactByAction = new java.util.HashMap<>();
         for (int i = 0; i < 40_000; i++) {
             FlowKey k = keys.next();
             PacketComposer.compose(k, p);
@@ -50,9 +51,14 @@ class FlowKeyEditorTest {
                     fail("after " + history + "\n key edit  " + k + "\n reparsed  " + reparsed + "\n frame " + p);
                 }
                 compared++;
+                exactByAction.merge(a.getClass(), 1, Integer::sum);
             }
         }
         assertTrue(compared > 40_000, "too few exact comparisons: " + compared);
+        for (Class<?> c : Action.class.getPermittedSubclasses()) {
+            assertTrue(exactByAction.getOrDefault(c, 0) >= 50, () -> c.getSimpleName() + " compared only "
+                    + exactByAction.getOrDefault(c, 0) + " times: " + exactByAction);
+        }
     }
 
     @Test

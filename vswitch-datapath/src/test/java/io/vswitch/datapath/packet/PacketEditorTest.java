@@ -335,4 +335,30 @@ class PacketEditorTest {
             assertEquals(ARP_REQUEST, hex(p));
         }
     }
+
+    @Nested
+    class Fuzz {
+        /** Editing damaged frames (random bytes flipped in samples, random lengths) never throws. */
+        @Test
+        void editingDamagedFramesNeverThrows() {
+            RandomKeys actions = new RandomKeys(11);
+            SplittableRandom rnd = actions.random();
+            byte[][] samples = new byte[ALL.length][];
+            for (int i = 0; i < ALL.length; i++) samples[i] = bytes(ALL[i]);
+            Packet p = Packet.allocate();
+            FlowKey k = new FlowKey();
+            byte[] buf = new byte[256];
+            for (int n = 0; n < 50_000; n++) {
+                byte[] s = samples[rnd.nextInt(samples.length)];
+                int len = s.length;
+                System.arraycopy(s, 0, buf, 0, len);
+                for (int flips = rnd.nextInt(0, 4); flips > 0; flips--) buf[rnd.nextInt(len)] = (byte) rnd.nextInt(256);
+                if (rnd.nextBoolean()) len = rnd.nextInt(len + 1);
+                p.load(buf, 0, len);
+                PacketParser.parse(p, 1, k);
+                for (int a = rnd.nextInt(1, 5); a > 0; a--) PacketEditor.execute(actions.action(), p);
+                PacketParser.parse(p, 1, k);
+            }
+        }
+    }
 }

@@ -30,6 +30,7 @@ class PipelineTest {
         void missWithoutTableMissEntryDrops() {
             Bridge b = new Bridge(3).flows("priority=10,udp,actions=output:2");
             assertEquals(List.of(), b.send(TCP));
+            b.fastPath.flushStats(b.now);
             assertEquals(1, b.pipeline.table(0).lookups());
             assertEquals(0, b.pipeline.table(0).matches());
         }
@@ -184,7 +185,10 @@ class PipelineTest {
             assertError(b, "priority=10,ip,actions=meter:7,output:1", OfError.METER_MOD_FAILED_UNKNOWN_METER);
             assertError(b, "priority=10,ip,actions=set_field:80->tcp_dst", OfError.BAD_ACTION_MATCH_INCONSISTENT);
             assertError(b, "priority=10,actions=set_field:10.0.0.1->ip_dst", OfError.BAD_ACTION_MATCH_INCONSISTENT);
-            assertError(b, "priority=10,ip,actions=push_vlan:0x0800", OfError.BAD_ACTION_BAD_ARGUMENT);
+            OpenFlowException e = assertThrows(OpenFlowException.class, () -> b.pipeline.flowMod(FlowMod.add(
+                    io.vswitch.datapath.ofctl.FlowParser.parseMatch("ip")).priority(10).instructions(
+                    new io.vswitch.datapath.action.Instruction.ApplyActions(List.of(new Action.PushVlan(0x0800)))).build()));
+            assertEquals(OfError.BAD_ACTION_BAD_ARGUMENT, e.error());
             assertEquals(1, b.pipeline.table(0).size());
             assertEquals(1, b.pipeline.tables().totalEntries());
         }

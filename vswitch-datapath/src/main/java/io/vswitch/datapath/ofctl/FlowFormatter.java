@@ -23,6 +23,11 @@ public final class FlowFormatter {
         return MatchFormatter.key(key);
     }
 
+    /** A megaflow: the key bits a cached decision depended on, in match syntax ("in_port=1,dl_dst=...,nw_ttl=64"). */
+    public static String formatMegaflow(long[] value, long[] mask) {
+        return MatchFormatter.masked(value, mask);
+    }
+
     /** A match in dump-flows style ("tcp,nw_src=10.0.0.0/8,tp_dst=80"); the catch-all match is "". */
     public static String formatMatch(FlowMatch match) {
         return MatchFormatter.match(match);

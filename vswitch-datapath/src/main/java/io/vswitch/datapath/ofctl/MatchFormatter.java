@@ -105,4 +105,35 @@ final class MatchFormatter {
         }
         return String.join(",", parts);
     }
+
+    /**
+     * A megaflow (key bits under a mask) in match syntax: every field with consulted bits, as value or value/mask,
+     * named after the key's protocol. Shows what a cached decision depended on.
+     */
+    static String masked(long[] value, long[] mask) {
+        FlowKey v = new FlowKey(), m = new FlowKey();
+        System.arraycopy(value, 0, v.words, 0, FlowKey.WORDS);
+        System.arraycopy(mask, 0, m.words, 0, FlowKey.WORDS);
+        List<String> parts = new ArrayList<>();
+        for (Field f : MatchFields.displayOrder()) {
+            if (f == Field.VLAN_PCP || f == Field.VLAN_TCI) continue;
+            if (f == Field.VLAN_VID) {
+                vlan(parts, (int) v.get(Field.VLAN_TCI), (int) m.get(Field.VLAN_TCI));
+                continue;
+            }
+            if (!MatchFields.applies(f, v)) continue;
+            Syntax s = MatchFields.display(f);
+            if (f.is128()) {
+                if (m.getHigh(f) != 0 || m.getLow(f) != 0) {
+                    parts.add(s.name() + "=" + MatchFields.formatIpv6(v.getHigh(f), v.getLow(f), m.getHigh(f), m.getLow(f)));
+                }
+                continue;
+            }
+            long mv = m.get(f);
+            if (mv == 0) continue;
+            if (mv == f.valueMask && f != Field.NW_FRAG) parts.add(s.name() + "=" + MatchFields.format(s.kind(), f, v.get(f)));
+            else parts.add(s.name() + "=" + MatchFields.formatMasked(s.kind(), f, v.get(f), mv));
+        }
+        return parts.isEmpty() ? "(any packet)" : String.join(",", parts);
+    }
 }

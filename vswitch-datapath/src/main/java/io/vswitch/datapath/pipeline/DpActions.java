@@ -62,7 +62,7 @@ public final class DpActions {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < count; i++) {
             int op = code[3 * i];
-            if (sb.length() > 0 && op != RESTORE) sb.append(',');
+            if (sb.length() > 0 && op != RESTORE && sb.charAt(sb.length() - 1) != '(') sb.append(',');
             sb.append(NAMES[op]);
             switch (op) {
                 case OUTPUT -> sb.append(':').append(io.vswitch.datapath.action.OfPort.name(code[3 * i + 1]));

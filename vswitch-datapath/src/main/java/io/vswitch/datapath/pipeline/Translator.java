@@ -10,6 +10,7 @@ import io.vswitch.datapath.group.Group;
 import io.vswitch.datapath.meter.Meter;
 import io.vswitch.datapath.meter.MeterBand;
 import io.vswitch.datapath.normal.MacLearningTable;
+import io.vswitch.datapath.ofctl.FlowFormatter;
 import io.vswitch.datapath.packet.FlowKeyEditor;
 import io.vswitch.datapath.packet.Packet;
 import io.vswitch.datapath.packet.PacketParser;
@@ -123,21 +124,20 @@ final class Translator {
             visitedKeys.add(work.words.clone());
             visitedPriorities.add(e == null ? -1 : e.priority);
             if (e == null) {
-                note("table " + tableId + ": no match (table miss): drop");
+                note(tableId + ". no match (table miss): drop");
                 return; // OpenFlow 1.3: a miss with no table-miss entry drops; the action set is not executed
             }
             matched.add(table);
             rules.add(e);
             FlowEntry.Program p = e.program();
-            note("table " + tableId + ": matched priority " + e.priority + " " + e.match + " cookie=0x"
-                    + Long.toHexString(e.cookie()));
+            note(tableId + ". priority " + e.priority + (e.match.isCatchAll() ? "" : ", " + e.match)
+                    + (e.cookie() != 0 ? ", cookie 0x" + Long.toHexString(e.cookie()) : ""));
             depth++;
             if (p.meterId() != FlowEntry.Program.NONE && !meter(p.meterId())) {
                 depth--;
                 return;
             }
             if (!p.applyActions().isEmpty()) {
-                note("apply_actions");
                 if (!applyList(p.applyActions(), e)) { depth--; return; }
             }
             if (p.clearActions()) {
@@ -145,7 +145,7 @@ final class Translator {
                 actionSet.clear();
             }
             if (!p.writeActions().isEmpty()) {
-                note("write_actions" + p.writeActions());
+                note("write_actions(" + FlowFormatter.formatActions(p.writeActions()) + ")");
                 actionSet.write(p.writeActions());
             }
             if (p.writeMetadataMask() != 0) {
@@ -154,17 +154,18 @@ final class Translator {
                 work.words[FlowKey.W_METADATA] = md;
                 note("write_metadata: metadata=0x" + Long.toHexString(md));
             }
+            if (p.gotoTable() != FlowEntry.Program.NONE) note("goto_table:" + p.gotoTable());
             depth--;
             if (p.gotoTable() == FlowEntry.Program.NONE) {
                 if (!actionSet.isEmpty()) {
-                    note("action set: " + actionSet.ordered());
+                    note("action set: " + FlowFormatter.formatActions(actionSet.ordered()));
                     depth++;
                     applyList(actionSet.ordered(), e);
                     depth--;
                 }
                 return;
             }
-            note("goto_table:" + p.gotoTable());
+            note("");
             tableId = p.gotoTable();
         }
     }
@@ -229,7 +230,7 @@ final class Translator {
     /** Appends a header-editing action and applies it to the working key (re-parsing when the key cannot tell). */
     private void edit(Action a, int opcode, int operand) {
         out.add(opcode, operand);
-        note(a.toString());
+        note(FlowFormatter.formatAction(a));
         if (!FlowKeyEditor.apply(a, work)) reparse();
     }
 
@@ -240,7 +241,7 @@ final class Translator {
             return;
         }
         out.add(DpActions.SET_FIELD, f.ordinal(), 0, s.value(), s.valueLow(), null);
-        note("set_field:" + f.oxmName() + "=0x" + Long.toHexString(s.value()));
+        note(FlowFormatter.formatAction(s));
         FlowKeyEditor.apply(s, work);
     }
 

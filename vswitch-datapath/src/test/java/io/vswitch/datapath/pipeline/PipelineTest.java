@@ -421,9 +421,9 @@ class PipelineTest {
     void traceExplainsEachTable() {
         Bridge b = new Bridge(3).flows("table=0,priority=10,ip,actions=goto_table:1", "table=1,priority=5,tcp,tp_dst=80,actions=output:2");
         String t = b.trace(TCP);
-        assertTrue(t.contains("table 0: matched priority 10"), t);
-        assertTrue(t.contains("table 1: matched priority 5"), t);
+        assertTrue(t.contains("0. priority 10, ip\n"), t);
+        assertTrue(t.contains("1. priority 5, tcp,tp_dst=80\n"), t);
         assertTrue(t.contains("Datapath actions: output:2"), t);
-        assertTrue(t.contains("Megaflow: "), t);
+        assertTrue(t.contains("Megaflow: in_port=1,dl_type=0x0800,nw_proto=6,tp_dst=80\n"), t);
     }
 }

@@ -12,11 +12,20 @@ import java.util.List;
  */
 public final class GroupFile {
     public static List<GroupMod> load(Path path) {
-        return FlowFile.loadLines(path, line -> GroupParser.parseGroup(line, GroupMod.Command.ADD));
+        return load(path, GroupMod.Command.ADD);
+    }
+
+    /** Every line as a group-mod of {@code command} (a file of mod-group or del-groups lines). */
+    public static List<GroupMod> load(Path path, GroupMod.Command command) {
+        return FlowFile.loadLines(path, line -> GroupParser.parseGroup(line, command));
     }
 
     public static List<GroupMod> parse(String name, String text) {
-        return FlowFile.parseLines(name, text, line -> GroupParser.parseGroup(line, GroupMod.Command.ADD));
+        return parse(name, text, GroupMod.Command.ADD);
+    }
+
+    public static List<GroupMod> parse(String name, String text, GroupMod.Command command) {
+        return FlowFile.parseLines(name, text, line -> GroupParser.parseGroup(line, command));
     }
 
     private GroupFile() {}

@@ -12,11 +12,20 @@ import java.util.List;
  */
 public final class MeterFile {
     public static List<MeterMod> load(Path path) {
-        return FlowFile.loadLines(path, line -> MeterParser.parseMeter(line, MeterMod.Command.ADD));
+        return load(path, MeterMod.Command.ADD);
+    }
+
+    /** Every line as a meter-mod of {@code command} (a file of mod-meter or del-meter lines). */
+    public static List<MeterMod> load(Path path, MeterMod.Command command) {
+        return FlowFile.loadLines(path, line -> MeterParser.parseMeter(line, command));
     }
 
     public static List<MeterMod> parse(String name, String text) {
-        return FlowFile.parseLines(name, text, line -> MeterParser.parseMeter(line, MeterMod.Command.ADD));
+        return parse(name, text, MeterMod.Command.ADD);
+    }
+
+    public static List<MeterMod> parse(String name, String text, MeterMod.Command command) {
+        return FlowFile.parseLines(name, text, line -> MeterParser.parseMeter(line, command));
     }
 
     private MeterFile() {}

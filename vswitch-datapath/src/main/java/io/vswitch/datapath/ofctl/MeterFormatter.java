@@ -49,6 +49,14 @@ public final class MeterFormatter {
         return sb.toString();
     }
 
+    /** Exhaustive, so that a new band type does not compile until it has a name here and in the parser. */
+    static String bandTypeName(MeterBand.Type type) {
+        return switch (type) {
+            case DROP -> "drop";
+            case DSCP_REMARK -> "dscp_remark";
+        };
+    }
+
     private static String text(int id, int flags, List<MeterBand> bands, String sep, String bandSep) {
         StringBuilder sb = new StringBuilder("meter=").append(MeterParser.meterId(id));
         if ((flags & MeterMod.FLAG_KBPS) != 0) sb.append(sep).append("kbps");
@@ -60,7 +68,7 @@ public final class MeterFormatter {
         for (int i = 0; i < bands.size(); i++) {
             MeterBand b = bands.get(i);
             sb.append(i == 0 ? first : bandSep).append("type=")
-                    .append(b.type() == MeterBand.Type.DROP ? "drop" : "dscp_remark")
+                    .append(bandTypeName(b.type()))
                     .append(sep).append("rate=").append(b.rate());
             if (b.burstSize() != 0) sb.append(sep).append("burst_size=").append(b.burstSize());
             if (b.type() == MeterBand.Type.DSCP_REMARK) sb.append(sep).append("prec_level=").append(b.precLevel());

@@ -262,6 +262,15 @@ class GroupParserTest {
         assertEquals(printed, GroupFormatter.format(g));
     }
 
+    /** Fails when a group type is added without a name that reads back. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(Group.Type.class)
+    void everyTypeReadsBack(Group.Type type) {
+        Bucket b = new Bucket(type == Group.Type.SELECT ? 1 : 0, 1, Bucket.WATCH_ANY, List.of(new Action.Output(1)));
+        GroupMod m = new GroupMod(Command.ADD, 5, type, List.of(b));
+        assertSameConfig(m, add(GroupFormatter.formatGroupMod(m)), type.name());
+    }
+
     @Test
     void deleteModsReadBack() {
         for (int id : new int[] {GroupMod.ALL, 0, 17, GroupMod.MAX}) {
@@ -277,7 +286,10 @@ class GroupParserTest {
         Action[] pool = {new Action.Output(1), new Action.Output(OfPort.LOCAL), new Action.Output(OfPort.CONTROLLER, 64),
                 new Action.Output(7, 200), new Action.PopVlan(), new Action.DecNwTtl(), new Action.SetQueue(2),
                 new Action.Group(12), new Action.SetField(Field.ETH_SRC, 0x0000_0a0b_0c0d_0e0fL, 0),
-                new Action.SetField(Field.VLAN_PCP, 3, 0), new Action.PushVlan(0x88a8), new Action.SetMplsTtl(9)};
+                new Action.SetField(Field.VLAN_PCP, 3, 0), new Action.PushVlan(0x88a8), new Action.SetMplsTtl(9),
+                new Action.SetField(Field.TCP_DST, 80, 0), new Action.SetField(Field.ICMPV4_TYPE, 8, 0),
+                new Action.SetField(Field.ICMPV6_TYPE, 135, 0), new Action.SetField(Field.IPV6_SRC, 0x20010db8L << 32, 1),
+                new Action.SetField(Field.IPV4_SRC, 0xc0a80001L, 0), new Action.PopMpls(0x0800)};
         int[] ports = {Bucket.WATCH_ANY, 1, 2, 4096, OfPort.MAX, OfPort.CONTROLLER};
         for (int n = 0; n < 500; n++) {
             Group.Type type = Group.Type.values()[random.nextInt(4)];
@@ -314,6 +326,10 @@ class GroupParserTest {
         Path file = dir.resolve("lb.groups");
         Files.writeString(file, text);
         assertEquals(2, GroupFile.load(file).size());
+
+        List<GroupMod> deletes = GroupFile.parse("del.groups", "group_id=1\ngroup_id=all\n", Command.DELETE);
+        assertEquals(List.of(1, GroupMod.ALL), deletes.stream().map(GroupMod::groupId).toList());
+        assertEquals(Command.MODIFY, GroupFile.load(file, Command.MODIFY).getFirst().command());
 
         FlowFile.FlowFileException e = assertThrows(FlowFile.FlowFileException.class,
                 () -> GroupFile.parse("lb.groups", "group_id=1,type=all\n  group_id=2,type=selct\n"));

@@ -39,7 +39,8 @@ import java.util.Objects;
  * Add and modify need {@code group_id} and {@code type}; a group may have no buckets. A delete takes only
  * {@code group_id}, which may be {@code all}; with none, it deletes all groups.
  *
- * <p>The parser checks the text only: the OpenFlow rules that involve the whole group (an indirect group has
+ * <p>Besides the text, the parser checks what ovs-ofctl checks while parsing (weights only in select groups, at
+ * most one bucket in an indirect group), where a column helps. The other OpenFlow rules (an indirect group has
  * exactly one bucket, a fast-failover bucket watches something, chained groups exist and make no loop) are the
  * {@link io.vswitch.datapath.group.GroupTable}'s to enforce, with the error the switch would answer.
  *
@@ -102,6 +103,10 @@ public final class GroupParser {
         if (idToken == null) throw new FlowSyntaxException(tokens.column(), "missing group_id=...");
         if (typeToken == null) {
             throw new FlowSyntaxException(tokens.column(), "missing type=... (all, select, indirect or ff)");
+        }
+        if (type == Group.Type.INDIRECT && buckets.size() > 1) {
+            // ovs-ofctl refuses this too; caught here because the column of the extra bucket helps.
+            throw new FlowSyntaxException(buckets.get(1).start().column(), "an indirect group has one bucket only");
         }
         List<Bucket> out = new ArrayList<>(buckets.size());
         for (BucketItems b : buckets) out.add(bucket(b, type));

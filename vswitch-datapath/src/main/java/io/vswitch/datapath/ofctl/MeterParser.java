@@ -22,7 +22,8 @@ import java.util.Objects;
  * {@code ID} is 1 to 0xffff0000, or {@code slowpath} / {@code controller} for the virtual meters.
  *
  * <p>Rates and burst sizes are in kbit/s and kbit, or packets/s and packets with {@code pktps}; a meter with
- * neither unit is in kbps, as in OVS. {@code prec_level} (0-63, default 0) is for dscp_remark bands only.
+ * neither unit gets the kbps flag (Open vSwitch leaves the flags empty and then meters in kbps; the
+ * {@link io.vswitch.datapath.meter.MeterTable} here wants exactly one unit flag, so the parser writes it). {@code prec_level} (0-63, default 0) is for dscp_remark bands only.
  * Add and modify need {@code meter} and at least one band. A delete takes only {@code meter}, which may be
  * {@code all}; with none, it deletes all meters. Rules about the values themselves (a rate must be positive) are
  * the {@link io.vswitch.datapath.meter.MeterTable}'s to enforce.

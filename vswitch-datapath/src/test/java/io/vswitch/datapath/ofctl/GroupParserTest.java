@@ -195,6 +195,7 @@ class GroupParserTest {
             "ADD|group_id=1,type=all,bucket=output:1,bucket=output:99999999999|51|not a valid output port",
             "ADD|group_id=1,type=all,bucket=mod_tp_dst:80|28|mod_tp_dst needs a protocol",
             "ADD|group_id=1,type=all,bucket=actions(output:1)|28|expected actions=ACTION",
+            "ADD|group_id=1,type=indirect,bucket=output:1,bucket=output:2|42|an indirect group has one bucket only",
             "DELETE|group_id=1,type=all|12|del-groups takes only group_id, not type",
             "DELETE|group_id=1,bucket=output:1|12|del-groups takes only group_id, not buckets",
             "DELETE|group_id=-1|10|'-1' is not a valid group id",
@@ -208,7 +209,7 @@ class GroupParserTest {
 
     @Test
     void tableRulesAreLeftToTheGroupTable() {
-        GroupMod m = add("group_id=1,type=indirect,bucket=output:1,bucket=output:2");
+        GroupMod m = add("group_id=1,type=indirect");
         assertThrows(io.vswitch.datapath.OpenFlowException.class, () -> new GroupTable().validate(m));
         GroupMod ff = add("group_id=1,type=ff,bucket=output:1");
         assertThrows(io.vswitch.datapath.OpenFlowException.class, () -> new GroupTable().validate(ff));
@@ -294,7 +295,7 @@ class GroupParserTest {
         for (int n = 0; n < 500; n++) {
             Group.Type type = Group.Type.values()[random.nextInt(4)];
             List<Bucket> buckets = new ArrayList<>();
-            int count = random.nextInt(5);
+            int count = random.nextInt(type == Group.Type.INDIRECT ? 2 : 5);
             for (int i = 0; i < count; i++) {
                 List<Action> actions = new ArrayList<>();
                 for (int k = random.nextInt(4); k > 0; k--) actions.add(pool[random.nextInt(pool.length)]);

@@ -103,9 +103,19 @@ final class ActionParser {
     /** A plain action list ("drop" alone is the empty list); {@code where} names the context for errors. */
     List<Action> actions(String text, int offset, String where) {
         Tokenizer tokens = new Tokenizer(text, offset);
+        List<Token> items = new ArrayList<>();
+        for (Token t; (t = tokens.next()) != null; ) items.add(t);
+        return actions(items, where);
+    }
+
+    /**
+     * A plain action list from items already split off (a group bucket mixes its parameters with its actions, so
+     * {@link GroupParser} picks the action items out itself); columns are those the items carry.
+     */
+    List<Action> actions(List<Token> items, String where) {
         List<Action> out = new ArrayList<>();
         int dropColumn = -1;
-        for (Token t; (t = tokens.next()) != null; ) {
+        for (Token t : items) {
             switch (Values.lower(t.key())) {
                 case "drop" -> { bare(t); dropColumn = t.column(); }
                 case "meter", "clear_actions", "write_actions", "write_metadata", "goto_table" ->

@@ -8,14 +8,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * A file of flows in ovs-ofctl's {@code add-flows} format: one flow per line, blank lines and {@code #} comments
  * ignored. Errors name the file, line and column ({@code demo.flows:3:17: unknown field 'nw_dts'}); a file with
- * any error yields no flows at all.
+ * any error yields no flows at all. {@link GroupFile} and {@link MeterFile} read groups and meters the same way.
  */
 public final class FlowFile {
-    /** A flow file that could not be read or parsed. */
+    /** A flow, group or meter file that could not be parsed. */
     public static final class FlowFileException extends IllegalArgumentException {
         public FlowFileException(String message) {
             super(message);
@@ -23,15 +24,19 @@ public final class FlowFile {
     }
 
     public static List<FlowMod> load(Path path) {
-        try {
-            return parse(path.toString(), Files.readString(path));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
-        }
+        return loadLines(path, line -> FlowParser.parseFlow(line, FlowMod.Command.ADD));
     }
 
     public static List<FlowMod> parse(String name, String text) {
-        List<FlowMod> mods = new ArrayList<>();
+        return parseLines(name, text, line -> FlowParser.parseFlow(line, FlowMod.Command.ADD));
+    }
+
+    /**
+     * Parses each non-blank, non-comment line of {@code text} with {@code parser}; shared by the flow, group and
+     * meter files. Syntax errors are reported at file:line:column, OpenFlow errors at the line's first column.
+     */
+    static <T> List<T> parseLines(String name, String text, Function<String, T> parser) {
+        List<T> out = new ArrayList<>();
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i];
@@ -39,7 +44,7 @@ public final class FlowFile {
             if (trimmed.isEmpty() || trimmed.startsWith("#")) continue;
             int indent = line.indexOf(trimmed.charAt(0));
             try {
-                mods.add(FlowParser.parseFlow(trimmed, FlowMod.Command.ADD));
+                out.add(parser.apply(trimmed));
             } catch (FlowSyntaxException e) {
                 String msg = e.getMessage().replaceFirst("^column \\d+: ", "");
                 throw new FlowFileException(name + ":" + (i + 1) + ":" + (indent + e.column()) + ": " + msg);
@@ -47,7 +52,15 @@ public final class FlowFile {
                 throw new FlowFileException(name + ":" + (i + 1) + ":" + (indent + 1) + ": " + e.getMessage());
             }
         }
-        return mods;
+        return out;
+    }
+
+    static <T> List<T> loadLines(Path path, Function<String, T> parser) {
+        try {
+            return parseLines(path.toString(), Files.readString(path), parser);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
+        }
     }
 
     private FlowFile() {}

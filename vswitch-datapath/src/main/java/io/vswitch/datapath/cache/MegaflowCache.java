@@ -37,12 +37,9 @@ public final class MegaflowCache {
         }
 
         int hash(long[] k) {
-            long h = 0x9E3779B97F4A7C15L;
-            for (int w : words) {
-                h = (h ^ (k[w] & mask[w])) * 0xff51afd7ed558ccdL;
-                h ^= h >>> 29;
-            }
-            return (int) (h ^ (h >>> 32));
+            long h = 0;
+            for (int w : words) h += (k[w] & mask[w]) * FlowKey.HASH_MULTIPLIERS[w];
+            return FlowKey.finishHash(h);
         }
 
         MegaflowEntry find(long[] k, int h) {

@@ -40,6 +40,16 @@ public final class FlowKey {
     public static final int W_PORT = 0, W_METADATA = 1, W_TUNNEL = 2, W_ETH_DST = 3, W_ETH_SRC = 4, W_MPLS_PBB = 5,
             W_L3 = 6, W_IPV4 = 7, W_L4 = 8, W_IPV6_SRC = 9, W_IPV6_DST = 11, W_ND_TARGET = 13, W_SHA = 15, W_THA = 16;
 
+    /**
+     * Bit positions of the fields that share a word, as compile-time constants: {@link Field} is built from them,
+     * and the parser composes whole words with them (one store per word instead of a read-modify-write per field,
+     * which the JIT cannot fold through an enum's fields).
+     */
+    public static final int ETH_TYPE_SHIFT = 48, TCI_SHIFT = 48, PBB_ISID_SHIFT = 32, PBB_UCA_SHIFT = 56,
+            IP_DSCP_SHIFT = 8, IP_ECN_SHIFT = 14, NW_TTL_SHIFT = 16, NW_FRAG_SHIFT = 24, FLABEL_SHIFT = 32,
+            EXTHDR_SHIFT = 52, IPV4_DST_SHIFT = 32, TP_DST_SHIFT = 16, TCP_FLAGS_SHIFT = 32, ARP_OP_SHIFT = 48,
+            CVLAN_SHIFT = 48, IN_PHY_PORT_SHIFT = 32;
+
     /** nw_frag bits, as stored in word 6 after shifting by {@link Field#NW_FRAG}'s shift. */
     public static final int FRAG_ANY = 1, FRAG_LATER = 2;
 
@@ -84,11 +94,34 @@ public final class FlowKey {
 
     /** Hash of the whole key (exact-match cache index). */
     public int hash() {
-        long h = 0x9E3779B97F4A7C15L;
+        long h = 0;
+        for (int i = 0; i < WORDS; i++) h += words[i] * HASH_MULTIPLIERS[i];
+        return finishHash(h);
+    }
+
+    /**
+     * Odd multipliers, one per word, for a multilinear hash: {@code sum(word[i] * M[i])} then one avalanche. The
+     * products are independent, so the CPU overlaps them; a chain of dependent multiply-xorshift rounds costs
+     * ~5 cycles a word instead (measured: 17 words took ~30 ns, most of an exact-match hit).
+     */
+    public static final long[] HASH_MULTIPLIERS = new long[WORDS];
+
+    static {
+        long x = 0x9E3779B97F4A7C15L;
         for (int i = 0; i < WORDS; i++) {
-            h = (h ^ words[i]) * 0xff51afd7ed558ccdL;
-            h ^= h >>> 32;
+            x += 0x9E3779B97F4A7C15L; // splitmix64: well-spread, odd after |1
+            long z = x;
+            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+            HASH_MULTIPLIERS[i] = (z ^ (z >>> 31)) | 1;
         }
+    }
+
+    /** The final avalanche of a multilinear hash (murmur3's fmix64), folded to an int. */
+    public static int finishHash(long h) {
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
         return (int) h;
     }
 

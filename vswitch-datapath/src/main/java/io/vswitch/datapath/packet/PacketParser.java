@@ -177,24 +177,31 @@ public final class PacketParser {
         int end = p.end();
         if (p.length < ETH_HEADER_LEN || off < 0 || end > p.capacity()) return truncated(p);
 
-        w[FlowKey.W_ETH_DST] = p.u48(off + ETH_DST_OFFSET);
-        w[FlowKey.W_ETH_SRC] = p.u48(off + ETH_SRC_OFFSET);
+        long dst = p.u48(off + ETH_DST_OFFSET);
+        long src = p.u48(off + ETH_SRC_OFFSET);
         off += ETH_TYPE_OFFSET;
         int type = p.u16(off);
 
         // VLAN tags: the outer into VLAN_TCI, the inner into CVLAN_TCI (OVS layout, present bit set).
+        long outerTci = 0;
         for (int tags = 0; tags < 2 && (type == ETH_TYPE_VLAN || type == ETH_TYPE_QINQ); tags++) {
-            if (off + VLAN_TAG_LEN + 2 > end) return truncated(p);
+            if (off + VLAN_TAG_LEN + 2 > end) {
+                w[FlowKey.W_ETH_DST] = dst;
+                w[FlowKey.W_ETH_SRC] = src | outerTci << FlowKey.TCI_SHIFT;
+                return truncated(p);
+            }
             long tci = (p.u16(off + VLAN_TCI_OFFSET) & 0xefff) | Field.VID_PRESENT;
-            if (tags == 0) key.set(Field.VLAN_TCI, tci);
-            else key.set(Field.CVLAN_TCI, tci);
+            if (tags == 0) outerTci = tci;
+            else w[FlowKey.W_SHA] = tci << FlowKey.CVLAN_SHIFT;
             off += VLAN_TAG_LEN;
             type = p.u16(off);
         }
         p.ethTypeOffset = off;
         off += 2;
         if (type < ETH_TYPE_MIN) type = ETH_TYPE_NONE;
-        key.set(Field.ETH_TYPE, type);
+        // Whole words, one store each (see FlowKey's shift constants).
+        w[FlowKey.W_ETH_DST] = dst | (long) type << FlowKey.ETH_TYPE_SHIFT;
+        w[FlowKey.W_ETH_SRC] = src | outerTci << FlowKey.TCI_SHIFT;
 
         switch (type) {
             case ETH_TYPE_IPV4: return parseIpv4(p, off, end, key);
@@ -259,12 +266,9 @@ public final class PacketParser {
             nwFrag = FlowKey.FRAG_ANY;
             if ((frag & IPV4_FRAG_OFF_MASK) != 0) nwFrag |= FlowKey.FRAG_LATER;
         }
-        key.set(Field.IP_PROTO, proto);
-        key.set(Field.NW_TTL, p.u8(off + IPV4_TTL_OFFSET));
-        key.set(Field.NW_FRAG, nwFrag);
-        w[FlowKey.W_IPV4] = p.u32(off + IPV4_SRC_OFFSET) | (p.u32(off + IPV4_DST_OFFSET) << 32);
-        key.set(Field.IP_DSCP, tos >>> 2);
-        key.set(Field.IP_ECN, tos & 3);
+        w[FlowKey.W_L3] = proto | (long) (tos >>> 2) << FlowKey.IP_DSCP_SHIFT | (long) (tos & 3) << FlowKey.IP_ECN_SHIFT
+                | (long) p.u8(off + IPV4_TTL_OFFSET) << FlowKey.NW_TTL_SHIFT | (long) nwFrag << FlowKey.NW_FRAG_SHIFT;
+        w[FlowKey.W_IPV4] = p.u32(off + IPV4_SRC_OFFSET) | (p.u32(off + IPV4_DST_OFFSET) << FlowKey.IPV4_DST_SHIFT);
 
         boolean ok = (nwFrag & FlowKey.FRAG_LATER) != 0 || parseL4(p, off + hlen, end, proto, false, key);
         if (cut) p.truncated = true;

@@ -60,12 +60,9 @@ public final class Classifier {
         }
 
         int hashKey(long[] key) {
-            long h = 0x9E3779B97F4A7C15L;
-            for (int w : words) {
-                h = (h ^ (key[w] & mask[w])) * 0xff51afd7ed558ccdL;
-                h ^= h >>> 29;
-            }
-            return (int) (h ^ (h >>> 32));
+            long h = 0;
+            for (int w : words) h += (key[w] & mask[w]) * FlowKey.HASH_MULTIPLIERS[w];
+            return FlowKey.finishHash(h);
         }
 
         Bucket find(long[] key, int hash) {

@@ -116,6 +116,23 @@ public final class DpActions {
 
         public int size() { return count; }
 
+        /** Removes instruction {@code i}, shifting the later ones down. */
+        public void remove(int i) {
+            System.arraycopy(code, 3 * (i + 1), code, 3 * i, 3 * (count - i - 1));
+            System.arraycopy(args, 2 * (i + 1), args, 2 * i, 2 * (count - i - 1));
+            System.arraycopy(refs, i + 1, refs, i, count - i - 1);
+            count--;
+        }
+
+        /** Whether instructions from {@code from} on change the packet or its queue (so need a clone around them). */
+        public boolean editsFrom(int from) {
+            for (int i = from; i < count; i++) {
+                int op = code[3 * i];
+                if (op != OUTPUT && op != CONTROLLER && op != LEARN) return true;
+            }
+            return false;
+        }
+
         /** Drops instructions from {@code size} on (used when a clone turns out to do nothing). */
         public void truncate(int size) { count = size; }
 

@@ -493,8 +493,9 @@ final class Translator {
         System.arraycopy(savedKey, 0, work.words, 0, FlowKey.WORDS);
         if (!savedCacheable) cacheable = false;
         if (clone) {
-            if (out.size() == mark + 1) out.truncate(mark); // nothing in the bucket: no clone needed
-            else out.add(DpActions.RESTORE);
+            // A bucket that only outputs leaves the packet as it found it: no clone needed.
+            if (out.editsFrom(mark + 1)) out.add(DpActions.RESTORE);
+            else out.remove(mark);
         }
     }
 

@@ -42,7 +42,7 @@ ensure_built() {
   local module=$1 jar="$VSWITCH_HOME/$1/target/$1.jar"
   if [ ! -f "$jar" ] || [ -n "$(find "$VSWITCH_HOME/$module/src/main" "$VSWITCH_HOME/pom.xml" "$VSWITCH_HOME/$module/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]; then
     echo "building $module (first use or sources changed)..." >&2
-    (cd "$VSWITCH_HOME" && mvn -B -q -pl "$module" -am package -DskipTests) >&2 || {
+    (cd "$VSWITCH_HOME" && mvn -B -q -Dstyle.color=never -pl "$module" -am package -DskipTests) >&2 || {
       echo "vswitch: build of $module failed (run 'bin/build' to see why)" >&2; exit 1; }
   fi
 }

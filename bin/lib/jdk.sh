@@ -40,7 +40,9 @@ export VSWITCH_HOME
 # Builds module $1 (and what it needs) when its jar is missing or older than its sources.
 ensure_built() {
   local module=$1 jar="$VSWITCH_HOME/$1/target/$1.jar"
-  if [ ! -f "$jar" ] || [ -n "$(find "$VSWITCH_HOME/$module/src/main" "$VSWITCH_HOME/pom.xml" "$VSWITCH_HOME/$module/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]; then
+  # Rebuild when any module's sources or poms are newer than the jar (the module may depend on them).
+  if [ ! -f "$jar" ] || [ -n "$(find "$VSWITCH_HOME" -path "$VSWITCH_HOME/*/src/main/*" -newer "$jar" -print -quit 2>/dev/null)" ] \
+     || [ -n "$(find "$VSWITCH_HOME" -maxdepth 2 -name pom.xml -newer "$jar" -print -quit 2>/dev/null)" ]; then
     echo "building $module (first use or sources changed)..." >&2
     (cd "$VSWITCH_HOME" && mvn -B -q -Dstyle.color=never -pl "$module" -am package -DskipTests) >&2 || {
       echo "vswitch: build of $module failed (run 'bin/build' to see why)" >&2; exit 1; }

@@ -217,6 +217,16 @@ public final class Pipeline {
 
     // ------------------------------------------------------------------------------------------ flow-mods
 
+    /** Checks a flow-mod against the current tables, groups and meters without applying it. */
+    public void validate(FlowMod mod) {
+        long stamp = lock.readLock();
+        try {
+            validator.validate(mod);
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
     /** Applies a flow-mod, or throws the OpenFlow error that rejects it (and then changes nothing). */
     public void flowMod(FlowMod mod) {
         long now = clock.getAsLong();

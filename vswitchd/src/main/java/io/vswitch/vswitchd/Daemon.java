@@ -1,0 +1,295 @@
+package io.vswitch.vswitchd;
+
+import io.vswitch.datapath.OpenFlowException;
+import io.vswitch.linux.LinuxException;
+import io.vswitch.vswitchd.bridge.Bridge;
+import io.vswitch.vswitchd.config.Config;
+import io.vswitch.vswitchd.pmd.DatapathThread;
+import io.vswitch.vswitchd.port.AfPacketPort;
+import io.vswitch.vswitchd.port.PatchPort;
+import io.vswitch.vswitchd.port.Port;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The switch daemon's state and its operations: bridges, ports, datapath threads, the persistent configuration.
+ * Every operation is checked before it changes anything and fails with a {@link DaemonException} whose message
+ * says what is wrong ("no such bridge br9", "port veth0 is already on bridge br1"); successful changes are saved
+ * to the configuration file at once. Operations are serialised (one control thread, synchronized methods).
+ */
+public final class Daemon implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+    /** Packet buffer size of ports (headroom included): frames up to ~1900 bytes; jumbo and GSO frames come later. */
+    public static final int FRAME_CAPACITY = 2048;
+
+    /** A refused operation; {@code exitCode} is what vsctl exits with. */
+    public static final class DaemonException extends Exception {
+        public final int exitCode;
+
+        public DaemonException(String message) {
+            this(message, 1);
+        }
+
+        public DaemonException(String message, int exitCode) {
+            super(message);
+            this.exitCode = exitCode;
+        }
+    }
+
+    private final Path configFile;
+    private final Map<String, Bridge> bridges = new LinkedHashMap<>();
+    private final Map<Port, DatapathThread> owner = new HashMap<>();
+    private final Map<Port, Map<String, String>> portOptions = new HashMap<>();
+    private final DatapathThread[] threads;
+
+    public Daemon(Path configFile, int threadCount) throws LinuxException {
+        this.configFile = configFile;
+        this.threads = new DatapathThread[threadCount];
+        for (int i = 0; i < threadCount; i++) {
+            threads[i] = new DatapathThread(i);
+            threads[i].start();
+        }
+    }
+
+    /** Re-creates what the configuration file describes; ports whose device is missing are reported and skipped. */
+    public synchronized void restore() throws IOException {
+        Config c = Config.load(configFile);
+        for (Config.BridgeConfig b : c.bridges()) {
+            Bridge br = new Bridge(b.name(), b.dpid(), Bridge.FailMode.valueOf(b.failMode().toUpperCase()));
+            br.setControllers(b.controllers());
+            bridges.put(b.name(), br);
+            for (Config.PortConfig p : b.ports()) {
+                try {
+                    attach(br, p.name(), p.type(), p.ofport(), new LinkedHashMap<>(p.options()));
+                } catch (DaemonException e) {
+                    log.error("restoring port {} on bridge {}: {} (the port stays configured; fix the device and restart, or vsctl del-port)",
+                            p.name(), b.name(), e.getMessage());
+                }
+            }
+            log.info("restored bridge {} with {} ports", b.name(), br.ports().size());
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ bridges
+
+    public synchronized void addBridge(String name, Long dpid, Bridge.FailMode failMode) throws DaemonException, IOException {
+        checkName(name, "bridge");
+        if (bridges.containsKey(name)) throw new DaemonException("bridge " + name + " already exists");
+        long id = dpid != null ? dpid : defaultDpid(name);
+        bridges.put(name, new Bridge(name, id, failMode == null ? Bridge.FailMode.STANDALONE : failMode));
+        save();
+    }
+
+    /** Like Open vSwitch, a datapath id derived from the name unless given: stable across restarts. */
+    private static long defaultDpid(String name) {
+        return (name.hashCode() & 0xffffffffL) | 0x0000_a000_0000_0000L;
+    }
+
+    public synchronized void delBridge(String name) throws DaemonException, IOException {
+        Bridge b = bridge(name);
+        for (Port p : b.ports()) detach(b, p);
+        for (DatapathThread t : threads) await(t.removeBridge(b));
+        bridges.remove(name);
+        save();
+    }
+
+    public synchronized Bridge bridge(String name) throws DaemonException {
+        Bridge b = bridges.get(name);
+        if (b == null) throw new DaemonException("no such bridge " + name);
+        return b;
+    }
+
+    public synchronized List<Bridge> bridges() { return List.copyOf(bridges.values()); }
+
+    public synchronized void setFailMode(String bridge, Bridge.FailMode mode) throws DaemonException, IOException {
+        bridge(bridge).setFailMode(mode);
+        save();
+    }
+
+    public synchronized void setControllers(String bridge, List<String> targets) throws DaemonException, IOException {
+        for (String t : targets) {
+            if (!t.matches("(tcp|ssl):[^:]+:\\d+|(ptcp|pssl):\\d+(:[^:]+)?|unix:.+|punix:.+")) {
+                throw new DaemonException("bad controller target '" + t + "' (expected tcp:IP:PORT, ssl:IP:PORT, ptcp:PORT[:IP], pssl:PORT[:IP])");
+            }
+        }
+        bridge(bridge).setControllers(targets);
+        save();
+    }
+
+    // ------------------------------------------------------------------------------------ ports
+
+    public synchronized Port addPort(String bridge, String iface, String type, Integer ofport, Map<String, String> options)
+            throws DaemonException, IOException {
+        Bridge b = bridge(bridge);
+        checkName(iface, "port");
+        for (Bridge other : bridges.values()) {
+            if (other.port(iface) != null) throw new DaemonException("port " + iface + " is already on bridge " + other.name());
+        }
+        int number = ofport != null ? ofport : b.freePortNumber();
+        if (number < 1 || number > 0xfeff) throw new DaemonException("ofport " + number + " is out of range (1-65279)");
+        if (b.port(number) != null) throw new DaemonException("ofport " + number + " is already used by " + b.port(number).name() + " on " + bridge);
+        Port p = attach(b, iface, type, number, new LinkedHashMap<>(options));
+        save();
+        return p;
+    }
+
+    private Port attach(Bridge b, String iface, String type, int number, Map<String, String> options) throws DaemonException {
+        Port p;
+        DatapathThread thread;
+        switch (type) {
+            case "afpacket", "system" -> {
+                if (!options.isEmpty()) throw new DaemonException("type=afpacket takes no options (got " + options.keySet() + ")");
+                try {
+                    p = AfPacketPort.open(number, iface, FRAME_CAPACITY);
+                } catch (LinuxException e) {
+                    int code = e.errno() == 1 || e.errno() == 13 ? 3 : 2; // EPERM/EACCES: permission denied
+                    throw new DaemonException(e.getMessage(), code);
+                }
+                thread = leastLoaded();
+            }
+            case "patch" -> {
+                String peerName = options.get("peer");
+                if (peerName == null || options.size() != 1) throw new DaemonException("type=patch needs exactly one option: peer=NAME");
+                PatchPort pp = new PatchPort(number, iface, peerName, FRAME_CAPACITY);
+                for (Bridge other : bridges.values()) {
+                    if (other.port(peerName) instanceof PatchPort peer && peer.peerName().equals(iface)) pp.connect(peer);
+                }
+                p = pp;
+                thread = threads[0]; // patch peers share a thread: frames cross without a hand-off
+            }
+            default -> throw new DaemonException("unknown port type '" + type + "' (afpacket, patch)");
+        }
+        b.attach(p);
+        owner.put(p, thread);
+        portOptions.put(p, options);
+        await(thread.addPort(b, p));
+        return p;
+    }
+
+    public synchronized void delPort(String bridge, String iface) throws DaemonException, IOException {
+        Bridge b = bridge(bridge);
+        Port p = b.port(iface);
+        if (p == null) throw new DaemonException("bridge " + bridge + " has no port " + iface);
+        detach(b, p);
+        save();
+    }
+
+    private void detach(Bridge b, Port p) throws DaemonException {
+        DatapathThread t = owner.remove(p);
+        if (t != null) await(t.removePort(p));
+        b.detach(p);
+        portOptions.remove(p);
+        p.close();
+    }
+
+    private DatapathThread leastLoaded() {
+        DatapathThread best = threads[0];
+        int bestCount = Integer.MAX_VALUE;
+        for (DatapathThread t : threads) {
+            int n = 0;
+            for (DatapathThread o : owner.values()) if (o == t) n++;
+            if (n < bestCount) {
+                best = t;
+                bestCount = n;
+            }
+        }
+        return best;
+    }
+
+    /** Re-reads link state of every port; a change goes to the pipeline (fast-failover, flooding). */
+    public synchronized void refreshLinks() {
+        for (Bridge b : bridges.values()) {
+            for (Port p : b.ports()) {
+                if (p instanceof AfPacketPort ap && ap.refreshLink()) {
+                    log.info("port {} on bridge {}: link {}", p.name(), b.name(), ap.linkUp() ? "up" : "down");
+                    b.pipeline().setLinkUp(p.number(), ap.linkUp());
+                }
+            }
+        }
+    }
+
+    /** Makes every datapath thread credit its cached hits, so counters read next are current. */
+    public void syncStats() throws DaemonException {
+        for (DatapathThread t : threads) await(t.flushStats());
+    }
+
+    /** Flow/MAC expiry: called once a second. */
+    public synchronized void expire() {
+        long now = System.nanoTime();
+        for (Bridge b : bridges.values()) {
+            b.pipeline().expire(now);
+            b.pipeline().macs().expire(now);
+        }
+    }
+
+    public String pmdStats() {
+        StringBuilder sb = new StringBuilder();
+        for (DatapathThread t : threads) sb.append(t.stats());
+        return sb.toString();
+    }
+
+    public synchronized String portType(Port p) {
+        return switch (p.type()) {
+            case AFPACKET -> "afpacket";
+            case PATCH -> "patch";
+            case INTERNAL -> "internal";
+        };
+    }
+
+    public synchronized Map<String, String> portOptions(Port p) {
+        return portOptions.getOrDefault(p, Map.of());
+    }
+
+    private void save() throws IOException {
+        List<Config.BridgeConfig> list = new ArrayList<>();
+        for (Bridge b : bridges.values()) {
+            List<Config.PortConfig> ports = new ArrayList<>();
+            for (Port p : b.ports()) ports.add(new Config.PortConfig(p.name(), portType(p), p.number(), portOptions(p)));
+            list.add(new Config.BridgeConfig(b.name(), b.dpid(), b.failMode().name().toLowerCase(), ports, b.controllers()));
+        }
+        new Config(list).save(configFile);
+    }
+
+    private static void checkName(String name, String what) throws DaemonException {
+        if (name.isEmpty() || name.length() > 15 || !name.matches("[A-Za-z0-9_.:-]+")) {
+            throw new DaemonException("bad " + what + " name '" + name + "': 1-15 characters of letters, digits, _ . : -");
+        }
+    }
+
+    private static void await(CompletableFuture<Void> f) throws DaemonException {
+        try {
+            f.get(5, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new DaemonException(e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            throw new DaemonException("datapath thread did not answer within 5 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DaemonException("interrupted");
+        }
+    }
+
+    /** Stops the datapath threads and closes every port (sockets), leaving the configuration file as it is. */
+    @Override
+    public synchronized void close() {
+        for (DatapathThread t : threads) t.stop();
+        for (Bridge b : bridges.values()) for (Port p : b.ports()) p.close();
+        owner.clear();
+    }
+
+    /** Rethrows OpenFlow errors as daemon errors with the OpenFlow error named. */
+    public static DaemonException openFlowError(OpenFlowException e) {
+        return new DaemonException(e.getMessage() + " (OpenFlow error " + e.error() + ")");
+    }
+}

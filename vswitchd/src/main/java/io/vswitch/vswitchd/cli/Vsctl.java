@@ -1,0 +1,104 @@
+package io.vswitch.vswitchd.cli;
+
+import io.vswitch.datapath.ofctl.FlowFile;
+import io.vswitch.vswitchd.control.ControlProtocol;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code vsctl}: configures a running vswitchd (ovs-vsctl's bridge/port commands, ovs-ofctl's flow commands). */
+@Command(name = "vsctl", mixinStandardHelpOptions = true, version = "vsctl 0.1.0",
+        description = "Configure a running vswitchd.",
+        footer = {"", "Commands:",
+            "  add-br BR [dpid=HEX] [fail-mode=standalone|secure]   del-br BR   list-br   br-exists BR",
+            "  add-port BR IFACE [type=afpacket|patch] [ofport=N] [peer=PORT]   del-port BR PORT   list-ports BR",
+            "  set-fail-mode BR standalone|secure   get-fail-mode BR",
+            "  set-controller BR TARGET...   del-controller BR   get-controller BR   show",
+            "  add-flow BR FLOW   add-flows BR FILE   mod-flows BR FLOW   del-flows BR [MATCH]   dump-flows BR [MATCH]",
+            "  add-group BR GROUP   mod-group BR GROUP   del-groups BR [GROUP]   dump-groups BR",
+            "  add-meter BR METER   mod-meter BR METER   del-meter BR METER   dump-meters BR",
+            "  dump-ports BR   fdb-show BR   trace BR PACKET   trace BR --hex BYTES[@IN_PORT]   pmd-stats-show",
+            "", "Exit status: 0 success, 1 refused (no such bridge, port in use, OpenFlow error), 2 bad usage,",
+            "3 permission denied, 4 no daemon running."})
+public final class Vsctl implements Callable<Integer> {
+    @Option(names = "--rundir", defaultValue = "/run/vswitch", description = "vswitchd's run directory (default: ${DEFAULT-VALUE}).")
+    Path rundir;
+
+    @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "A command and its arguments (see below).")
+    List<String> args = new ArrayList<>();
+
+    @Override
+    public Integer call() throws IOException {
+        List<String> request = new ArrayList<>(args);
+        if (request.get(0).equals("add-flows") || request.get(0).equals("add-groups")) {
+            if (request.size() != 3) throw new IllegalArgumentException("usage: " + request.get(0) + " BRIDGE FILE");
+            Path file = Path.of(request.get(2));
+            List<String> lines = readFile(file, request.get(0).equals("add-flows"));
+            request = new ArrayList<>(List.of(request.get(0), request.get(1)));
+            request.addAll(lines);
+        }
+        Path socket = rundir.resolve("vswitchd.ctl");
+        if (!Files.exists(socket)) {
+            System.err.println("vsctl: no vswitchd is running (no control socket at " + socket + "; start bin/vswitchd, or give --rundir)");
+            return 4;
+        }
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            try {
+                ch.connect(UnixDomainSocketAddress.of(socket));
+            } catch (IOException e) {
+                System.err.println("vsctl: cannot reach vswitchd at " + socket + ": " + e.getMessage());
+                return 4;
+            }
+            ControlProtocol.writeRequest(new OutputStreamWriter(Channels.newOutputStream(ch), StandardCharsets.UTF_8), request);
+            BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
+            String status = in.readLine();
+            if (status == null || !status.startsWith("status ")) {
+                System.err.println("vsctl: vswitchd closed the connection without an answer");
+                return 1;
+            }
+            int code = Integer.parseInt(status.substring(7));
+            StringBuilder out = new StringBuilder();
+            String line;
+            while ((line = in.readLine()) != null) out.append(line).append('\n');
+            if (code == 0) System.out.print(out);
+            else System.err.print("vsctl: " + out);
+            return code;
+        }
+    }
+
+    /** Reads a flow or group file; flow syntax errors are reported here, as FILE:LINE:COL. */
+    private static List<String> readFile(Path file, boolean flows) throws IOException {
+        String text = Files.readString(file);
+        if (flows) FlowFile.parse(file.toString(), text); // throws FILE:LINE:COL: ... on the first bad line
+        List<String> lines = new ArrayList<>();
+        for (String l : text.split("\n")) {
+            String t = l.strip();
+            if (!t.isEmpty() && !t.startsWith("#")) lines.add(t);
+        }
+        return lines;
+    }
+
+    public static void main(String[] args) {
+        CommandLine cl = new CommandLine(new Vsctl());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            cmd.getErr().println("vsctl: " + ex.getMessage());
+            return ex instanceof IllegalArgumentException ? 2 : 1;
+        });
+        System.exit(cl.execute(args));
+    }
+}

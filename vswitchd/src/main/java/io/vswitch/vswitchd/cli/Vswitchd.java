@@ -1,0 +1,89 @@
+package io.vswitch.vswitchd.cli;
+
+import io.vswitch.vswitchd.Daemon;
+import io.vswitch.vswitchd.control.CommandHandler;
+import io.vswitch.vswitchd.control.ControlServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code vswitchd}: the switch daemon. Runs in the foreground until SIGTERM/SIGINT, then releases everything. */
+@Command(name = "vswitchd", mixinStandardHelpOptions = true, version = "vswitchd 0.1.0",
+        description = {"The switch daemon: hosts bridges whose ports are Linux network devices (AF_PACKET) or patches",
+            "between bridges, forwards with the cached datapath, and is configured with vsctl over a control socket.",
+            "Its configuration (bridges, ports, controllers, fail modes) persists and is restored at start."})
+public final class Vswitchd implements java.util.concurrent.Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(Vswitchd.class);
+
+    @Option(names = "--rundir", defaultValue = "/run/vswitch", description = "Directory of the control socket and pid file (default: ${DEFAULT-VALUE}).")
+    Path rundir;
+
+    @Option(names = "--config", defaultValue = "/var/lib/vswitch/vswitchd.conf", description = "Configuration file (default: ${DEFAULT-VALUE}).")
+    Path config;
+
+    @Option(names = "--pmd-threads", defaultValue = "1",
+            description = "Datapath threads (default: ${DEFAULT-VALUE}; on 2 cores one thread leaves the other to the kernel's side of the veths).")
+    int threads;
+
+    @Override
+    public Integer call() throws Exception {
+        if (threads < 1 || threads > 64) throw new IllegalArgumentException("--pmd-threads must be 1-64");
+        Files.createDirectories(rundir);
+        Path pidFile = rundir.resolve("vswitchd.pid");
+        Daemon daemon = new Daemon(config, threads);
+        ControlServer control;
+        try {
+            daemon.restore();
+            control = new ControlServer(rundir.resolve("vswitchd.ctl"), new CommandHandler(daemon));
+        } catch (Exception e) {
+            daemon.close();
+            throw e;
+        }
+        Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
+        ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("housekeeping").daemon(true).unstarted(r));
+        housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                daemon.refreshLinks();
+                daemon.syncStats();
+                daemon.expire();
+            } catch (Exception e) {
+                log.warn("housekeeping: {}", e.getMessage());
+            }
+        }, 1, 1, TimeUnit.SECONDS);
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(() -> {
+            log.info("stopping: closing the control socket, datapath threads and ports");
+            housekeeping.shutdownNow();
+            control.close();
+            daemon.close();
+            try {
+                Files.deleteIfExists(pidFile);
+            } catch (java.io.IOException ignored) {
+                // best effort: the pid file is informational
+            }
+            stopped.countDown();
+        }));
+        log.info("vswitchd ready: control socket {}, config {}, {} datapath thread(s)", rundir.resolve("vswitchd.ctl"), config, threads);
+        stopped.await();
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        CommandLine cl = new CommandLine(new Vswitchd());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            cmd.getErr().println("vswitchd: " + ex.getMessage());
+            return 1;
+        });
+        int code = cl.execute(args);
+        if (code != 0) System.exit(code);
+    }
+}

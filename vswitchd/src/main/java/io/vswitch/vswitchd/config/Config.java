@@ -1,0 +1,125 @@
+package io.vswitch.vswitchd.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.channels.FileChannel;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The daemon's persistent configuration: bridges, their ports, controllers and fail modes (not flows: as with
+ * Open vSwitch, controllers re-install those). A line-oriented text file, written atomically (temporary file,
+ * fsync, rename) after every change, read back at start:
+ * <pre>
+ *   bridge br0 dpid=0x00000000000000a1 fail-mode=standalone
+ *   port br0 veth-a type=afpacket ofport=1
+ *   port br0 to-br1 type=patch ofport=2 peer=to-br0
+ *   controller br0 tcp:127.0.0.1:6653
+ * </pre>
+ */
+public final class Config {
+    public record PortConfig(String name, String type, int ofport, Map<String, String> options) { }
+
+    public record BridgeConfig(String name, long dpid, String failMode, List<PortConfig> ports, List<String> controllers) { }
+
+    private final List<BridgeConfig> bridges;
+
+    public Config(List<BridgeConfig> bridges) {
+        this.bridges = List.copyOf(bridges);
+    }
+
+    public List<BridgeConfig> bridges() { return bridges; }
+
+    public static Config load(Path file) throws IOException {
+        if (!Files.exists(file)) return new Config(List.of());
+        Map<String, BridgeConfig> byName = new LinkedHashMap<>();
+        Map<String, List<PortConfig>> ports = new LinkedHashMap<>();
+        Map<String, List<String>> controllers = new LinkedHashMap<>();
+        int lineNo = 0;
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            lineNo++;
+            String t = line.strip();
+            if (t.isEmpty() || t.startsWith("#")) continue;
+            String[] f = t.split("\\s+");
+            try {
+                switch (f[0]) {
+                    case "bridge" -> {
+                        Map<String, String> o = options(f, 2);
+                        byName.put(f[1], new BridgeConfig(f[1], Long.decode(o.getOrDefault("dpid", "0")),
+                                o.getOrDefault("fail-mode", "standalone"), List.of(), List.of()));
+                        ports.put(f[1], new ArrayList<>());
+                        controllers.put(f[1], new ArrayList<>());
+                    }
+                    case "port" -> {
+                        Map<String, String> o = options(f, 3);
+                        String type = o.remove("type");
+                        int ofport = Integer.parseInt(o.remove("ofport"));
+                        require(ports.get(f[1]), "port of unknown bridge " + f[1]).add(new PortConfig(f[2], type, ofport, o));
+                    }
+                    case "controller" -> require(controllers.get(f[1]), "controller of unknown bridge " + f[1]).add(f[2]);
+                    default -> throw new IllegalArgumentException("unknown record '" + f[0] + "'");
+                }
+            } catch (RuntimeException e) {
+                throw new IOException(file + ":" + lineNo + ": " + e.getMessage(), e);
+            }
+        }
+        List<BridgeConfig> out = new ArrayList<>();
+        for (BridgeConfig b : byName.values()) {
+            out.add(new BridgeConfig(b.name(), b.dpid(), b.failMode(), ports.get(b.name()), controllers.get(b.name())));
+        }
+        return new Config(out);
+    }
+
+    private static <T> T require(T v, String what) {
+        if (v == null) throw new IllegalArgumentException(what);
+        return v;
+    }
+
+    private static Map<String, String> options(String[] f, int from) {
+        Map<String, String> o = new LinkedHashMap<>();
+        for (int i = from; i < f.length; i++) {
+            int eq = f[i].indexOf('=');
+            if (eq < 0) throw new IllegalArgumentException("expected key=value, got '" + f[i] + "'");
+            o.put(f[i].substring(0, eq), f[i].substring(eq + 1));
+        }
+        return o;
+    }
+
+    /** Writes the file atomically: readers (and a crash) see the old or the new content, never half of one. */
+    public void save(Path file) throws IOException {
+        StringBuilder sb = new StringBuilder("# vswitchd configuration: written by vswitchd, change it with vsctl\n");
+        for (BridgeConfig b : bridges) {
+            sb.append(String.format("bridge %s dpid=0x%016x fail-mode=%s%n", b.name(), b.dpid(), b.failMode()));
+            for (PortConfig p : b.ports()) {
+                sb.append("port ").append(b.name()).append(' ').append(p.name()).append(" type=").append(p.type())
+                        .append(" ofport=").append(p.ofport());
+                p.options().forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
+                sb.append('\n');
+            }
+            for (String c : b.controllers()) sb.append("controller ").append(b.name()).append(' ').append(c).append('\n');
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ch.write(java.nio.ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8)));
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

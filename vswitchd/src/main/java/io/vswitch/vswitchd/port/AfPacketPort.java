@@ -1,0 +1,112 @@
+package io.vswitch.vswitchd.port;
+
+import io.vswitch.datapath.packet.Packet;
+import io.vswitch.linux.AfPacketSocket;
+import io.vswitch.linux.LinuxException;
+import io.vswitch.linux.NetDevice;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A port on a Linux network device through an AF_PACKET socket: batches of up to {@link #BATCH} frames per
+ * recvmmsg/sendmmsg, received straight into the datapath's packet buffers (the socket re-inserts VLAN tags the
+ * kernel stripped), transmitted from this port's own batch.
+ */
+public final class AfPacketPort extends Port {
+    public static final int BATCH = 32;
+
+    private final AfPacketSocket socket;
+    private final TxBatch tx;
+    private final int frameCapacity;
+    private Packet[] rxFor;
+    private MemorySegment[] rxBuffers;
+    private final int[] rxStarts = new int[BATCH], rxLengths = new int[BATCH];
+    private boolean linkUp;
+
+    private AfPacketPort(int number, String name, AfPacketSocket socket, int frameCapacity) {
+        super(number, name);
+        this.socket = socket;
+        this.frameCapacity = frameCapacity;
+        this.tx = new TxBatch(BATCH, frameCapacity);
+        this.linkUp = true;
+    }
+
+    /** Opens a port on device {@code ifname}; fails with the kernel's reason (no such device, permission). */
+    public static AfPacketPort open(int number, String ifname, int frameCapacity) throws LinuxException {
+        AfPacketSocket s = AfPacketSocket.open(ifname, BATCH);
+        AfPacketPort p = new AfPacketPort(number, ifname, s, frameCapacity);
+        p.refreshLink();
+        return p;
+    }
+
+    @Override public Type type() { return Type.AFPACKET; }
+
+    @Override public int pollFd() { return socket.fd(); }
+
+    @Override
+    public int receive(Packet[] packets) throws IOException {
+        if (rxFor != packets) { // the owning thread passes the same array every time: map it once
+            rxFor = packets;
+            rxBuffers = new MemorySegment[Math.min(packets.length, BATCH)];
+            for (int i = 0; i < rxBuffers.length; i++) rxBuffers[i] = packets[i].buffer();
+        }
+        int n = socket.receive(rxBuffers, Packet.HEADROOM, frameCapacity - Packet.HEADROOM, rxStarts, rxLengths);
+        for (int i = 0; i < n; i++) {
+            Packet p = packets[i];
+            p.start = rxStarts[i];
+            p.length = rxLengths[i];
+            p.resetOffsets();
+            rxBytes += rxLengths[i];
+        }
+        rxPackets += n;
+        return n;
+    }
+
+    @Override
+    public void enqueue(Packet p) {
+        if (!tx.add(p)) {
+            try {
+                flush();
+            } catch (IOException e) {
+                txDropped += tx.count;
+                tx.count = 0;
+            }
+            tx.add(p);
+        }
+    }
+
+    @Override
+    public void flush() throws IOException {
+        int n = tx.count;
+        if (n == 0) return;
+        tx.count = 0;
+        int sent = socket.send(tx.buffers, tx.starts, tx.lengths, n);
+        txPackets += sent;
+        for (int i = 0; i < sent; i++) txBytes += tx.lengths[i];
+        txDropped += n - sent;
+    }
+
+    /** Re-reads the carrier state; returns whether it changed. */
+    public boolean refreshLink() {
+        boolean up;
+        try {
+            up = NetDevice.isUp(name()) && NetDevice.hasCarrier(name());
+        } catch (LinuxException e) {
+            up = false;
+        }
+        boolean changed = up != linkUp;
+        linkUp = up;
+        return changed;
+    }
+
+    @Override public boolean linkUp() { return linkUp; }
+
+    @Override public long txDropped() { return txDropped + tx.oversized + socket.txDrops(); }
+
+    @Override public long rxDropped() { return socket.kernelDrops(); }
+
+    @Override
+    public void close() {
+        socket.close();
+    }
+}

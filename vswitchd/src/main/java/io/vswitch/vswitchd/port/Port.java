@@ -1,0 +1,72 @@
+package io.vswitch.vswitchd.port;
+
+import io.vswitch.datapath.packet.Packet;
+import java.io.IOException;
+
+/**
+ * A port of a bridge, as the datapath threads see it: frames come in in batches, frames go out through a
+ * transmit batch flushed at the end of each receive batch. Implementations: {@link AfPacketPort} (any Linux
+ * netdev, typically the root end of a veth), {@link PatchPort} (to another bridge of the same daemon).
+ *
+ * <p>One datapath thread owns a port at a time (receive, transmit and the counters it updates); the control
+ * thread only reads counters and closes ports after the thread let go of them.
+ */
+public abstract class Port implements AutoCloseable {
+    public enum Type { AFPACKET, PATCH, INTERNAL }
+
+    private final int number;
+    private final String name;
+    protected long rxPackets, rxBytes, txPackets, txBytes, txDropped, rxErrors;
+
+    protected Port(int number, String name) {
+        this.number = number;
+        this.name = name;
+    }
+
+    public final int number() { return number; }
+
+    public final String name() { return name; }
+
+    public abstract Type type();
+
+    /** File descriptor to wait on for received frames, or -1 if the port is fed by another thread (patch). */
+    public abstract int pollFd();
+
+    /**
+     * Receives up to {@code packets.length} frames into the given packets (their buffers, at their headroom);
+     * returns how many. Never blocks.
+     */
+    public abstract int receive(Packet[] packets) throws IOException;
+
+    /** Queues a copy of {@code p} for transmission; sent by {@link #flush}. */
+    public abstract void enqueue(Packet p);
+
+    /** Sends what {@link #enqueue} queued. */
+    public abstract void flush() throws IOException;
+
+    /** Link state (carrier) as the port last saw it. */
+    public abstract boolean linkUp();
+
+    public long rxPackets() { return rxPackets; }
+
+    public long rxBytes() { return rxBytes; }
+
+    public long txPackets() { return txPackets; }
+
+    public long txBytes() { return txBytes; }
+
+    public long txDropped() { return txDropped; }
+
+    public long rxErrors() { return rxErrors; }
+
+    /** Drops the kernel (or peer) counted that we never saw. */
+    public long rxDropped() { return 0; }
+
+    @Override
+    public abstract void close();
+
+    @Override
+    public String toString() {
+        return name + " (" + type().name().toLowerCase() + ", ofport " + number + ")";
+    }
+}

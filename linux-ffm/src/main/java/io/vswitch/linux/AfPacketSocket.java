@@ -1,0 +1,393 @@
+package io.vswitch.linux;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * A raw {@code AF_PACKET} socket bound to one interface, moving frames in batches with one
+ * {@code recvmmsg}/{@code sendmmsg} per call.
+ *
+ * <h2>Why recvmmsg and not a ring</h2>
+ * Measured here (shared/notes/af-packet-io.md): a TPACKET_V3 ring is ~30 % faster at saturation
+ * but hands blocks over only when they fill or a timer retires them, ~1 ms of latency; recvmmsg
+ * gave half OVS's latency. This class is the low-latency path; a ring can be added beside it.
+ *
+ * <h2>Setup</h2>
+ * {@code socket(AF_PACKET, SOCK_RAW|SOCK_NONBLOCK|SOCK_CLOEXEC, 0)}: protocol 0 so nothing is
+ * queued before the bind; then {@code PACKET_AUXDATA} (VLAN tags), {@code PACKET_IGNORE_OUTGOING}
+ * (a socket never sees its own or its siblings' transmissions), {@code PACKET_QDISC_BYPASS},
+ * 4 MiB buffers with {@code SO_RCVBUFFORCE}/{@code SO_SNDBUFFORCE} (the 212,992-byte default
+ * holds a few hundred frames), and last {@code bind} with {@code htons(ETH_P_ALL)} and the
+ * ifindex.
+ *
+ * <h2>VLAN tags</h2>
+ * The kernel strips an 802.1Q/802.1ad tag on receive and reports it in the
+ * {@code PACKET_AUXDATA} control message. {@link #receive} puts it back: the 12 MAC bytes move 4
+ * bytes into the caller's headroom and TPID+TCI are written after them, so the caller sees the
+ * frame as it was sent. That is why {@code receive} needs 4 bytes of headroom before
+ * {@code offset} and reports where each frame starts.
+ *
+ * <h2>Memory and threading</h2>
+ * All {@code mmsghdr}/{@code iovec}/{@code cmsg} arrays are allocated once for {@code batchSize}
+ * frames in an arena the socket owns and frees on {@link #close}: a batch allocates nothing.
+ * Buffers passed in must be native segments. One thread at a time may call {@code receive}
+ * and one (possibly another) {@code send}; {@code close} must not race with either. The counters
+ * may be read from any thread.
+ */
+public final class AfPacketSocket implements AutoCloseable {
+    /** Socket buffers asked for with the FORCE options (root only; the kernel doubles the value). */
+    public static final int SOCKET_BUFFER_BYTES = 4 << 20;
+    /** Bytes of headroom {@link #receive} needs before {@code offset} to re-insert a VLAN tag. */
+    public static final int VLAN_HEADROOM = 4;
+    /** Control buffer per frame: CMSG_SPACE(tpacket_auxdata) = 40, rounded up for safety. */
+    private static final long CMSG_BUF = 64;
+    private static final int TPID_8021Q = 0x8100;
+    private static final ValueLayout.OfShort BE_SHORT = JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN);
+
+    private final String name;
+    private final int ifindex;
+    private final int fd;
+    private final int batchSize;
+    private final Arena arena;
+    private final MemorySegment rxMsgs;
+    private final MemorySegment rxIovs;
+    private final MemorySegment rxCmsgs;
+    private final MemorySegment txMsgs;
+    private final MemorySegment txIovs;
+    private final MemorySegment rxCapture;
+    private final MemorySegment txCapture;
+    private final MemorySegment stats;
+    private final MemorySegment statsLen;
+    private final MemorySegment statsCapture;
+    private boolean closed;
+
+    private volatile long rxPackets;
+    private volatile long txPackets;
+    private volatile long txDrops;
+    private volatile long truncated;
+    private long kernelDrops; // guarded by this
+
+    private AfPacketSocket(String name, int ifindex, int fd, int batchSize, Arena arena) {
+        this.name = name;
+        this.ifindex = ifindex;
+        this.fd = fd;
+        this.batchSize = batchSize;
+        this.arena = arena;
+        this.rxMsgs = arena.allocate(Libc.MMSGHDR_SIZE * batchSize, 8);
+        this.rxIovs = arena.allocate(Libc.IOVEC_SIZE * batchSize, 8);
+        this.rxCmsgs = arena.allocate(CMSG_BUF * batchSize, 8);
+        this.txMsgs = arena.allocate(Libc.MMSGHDR_SIZE * batchSize, 8);
+        this.txIovs = arena.allocate(Libc.IOVEC_SIZE * batchSize, 8);
+        this.rxCapture = arena.allocate(Libc.CAPTURE_LAYOUT);
+        this.txCapture = arena.allocate(Libc.CAPTURE_LAYOUT);
+        this.stats = arena.allocate(Libc.TPACKET_STATS_SIZE, 8);
+        this.statsLen = arena.allocate(JAVA_INT);
+        this.statsCapture = arena.allocate(Libc.CAPTURE_LAYOUT);
+        // The parts of each msghdr that never change: no name (the socket is bound), one iovec.
+        for (int i = 0; i < batchSize; i++) {
+            long m = Libc.MMSGHDR_SIZE * i;
+            rxMsgs.set(ADDRESS, m + Libc.MSG_IOV, rxIovs.asSlice(Libc.IOVEC_SIZE * i, Libc.IOVEC_SIZE));
+            rxMsgs.set(JAVA_LONG, m + Libc.MSG_IOVLEN, 1);
+            rxMsgs.set(ADDRESS, m + Libc.MSG_CONTROL, rxCmsgs.asSlice(CMSG_BUF * i, CMSG_BUF));
+            txMsgs.set(ADDRESS, m + Libc.MSG_IOV, txIovs.asSlice(Libc.IOVEC_SIZE * i, Libc.IOVEC_SIZE));
+            txMsgs.set(JAVA_LONG, m + Libc.MSG_IOVLEN, 1);
+        }
+    }
+
+    /**
+     * Opens a raw socket on interface {@code ifname} moving up to {@code batchSize} frames per call.
+     *
+     * @throws LinuxException naming the step and the interface when a call fails (e.g. ENODEV)
+     * @throws IllegalArgumentException for a bad name or a batch size outside 1..1024
+     */
+    public static AfPacketSocket open(String ifname, int batchSize) throws LinuxException {
+        Libc.checkIfName(ifname);
+        if (batchSize < 1 || batchSize > 1024) {
+            throw new IllegalArgumentException("batchSize must be 1..1024 (UIO_MAXIOV), not " + batchSize);
+        }
+        int ifindex = NetDevice.index(ifname);
+        int fd;
+        try (Arena tmp = Arena.ofConfined()) {
+            MemorySegment cap = tmp.allocate(Libc.CAPTURE_LAYOUT);
+            fd = Libc.socket(cap, Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, 0);
+            if (fd < 0) {
+                throw new LinuxException("open AF_PACKET socket for", ifname, Libc.errno(cap));
+            }
+            try {
+                MemorySegment one = tmp.allocate(JAVA_INT, 1);
+                setOption(cap, fd, Libc.SOL_PACKET, Libc.PACKET_AUXDATA, one, "PACKET_AUXDATA", ifname);
+                setOption(cap, fd, Libc.SOL_PACKET, Libc.PACKET_IGNORE_OUTGOING, one, "PACKET_IGNORE_OUTGOING", ifname);
+                setOption(cap, fd, Libc.SOL_PACKET, Libc.PACKET_QDISC_BYPASS, one, "PACKET_QDISC_BYPASS", ifname);
+                MemorySegment bytes = tmp.allocate(JAVA_INT, SOCKET_BUFFER_BYTES);
+                setOption(cap, fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, bytes, "SO_RCVBUFFORCE", ifname);
+                setOption(cap, fd, Libc.SOL_SOCKET, Libc.SO_SNDBUFFORCE, bytes, "SO_SNDBUFFORCE", ifname);
+
+                MemorySegment sll = tmp.allocate(Libc.SOCKADDR_LL_SIZE, 8);
+                sll.set(JAVA_SHORT, Libc.SLL_FAMILY, (short) Libc.AF_PACKET);
+                sll.set(BE_SHORT, Libc.SLL_PROTOCOL, (short) Libc.ETH_P_ALL); // htons(ETH_P_ALL)
+                sll.set(JAVA_INT, Libc.SLL_IFINDEX, ifindex);
+                if (Libc.bind(cap, fd, sll, (int) Libc.SOCKADDR_LL_SIZE) < 0) {
+                    throw new LinuxException("bind AF_PACKET socket to", ifname, Libc.errno(cap));
+                }
+            } catch (LinuxException | RuntimeException e) {
+                Libc.close(fd);
+                throw e;
+            }
+        }
+        Arena arena = Arena.ofShared();
+        try {
+            return new AfPacketSocket(ifname, ifindex, fd, batchSize, arena);
+        } catch (RuntimeException | Error e) {
+            arena.close();
+            Libc.close(fd);
+            throw e;
+        }
+    }
+
+    private static void setOption(MemorySegment cap, int fd, int level, int option, MemorySegment value,
+                                  String optionName, String ifname) throws LinuxException {
+        if (Libc.setsockopt(cap, fd, level, option, value, (int) value.byteSize()) < 0) {
+            throw new LinuxException("set " + optionName + " on AF_PACKET socket for", ifname, Libc.errno(cap));
+        }
+    }
+
+    /** The socket's file descriptor (for {@link Epoll#add}). */
+    public int fd() {
+        return fd;
+    }
+
+    /** The interface index the socket is bound to. */
+    public int ifindex() {
+        return ifindex;
+    }
+
+    /** The interface name the socket is bound to. */
+    public String name() {
+        return name;
+    }
+
+    /** The most frames one {@link #receive} or {@link #send} moves. */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /**
+     * Receives up to {@code min(buffers.length, batchSize)} frames with one non-blocking
+     * {@code recvmmsg}. Frame {@code i} is written into {@code buffers[i]} at {@code offset}; if
+     * it carried a VLAN tag, the tag is re-inserted and the frame then starts 4 bytes earlier.
+     *
+     * <p>Contract: every buffer is a native segment with {@code offset >= 4} bytes of headroom
+     * and at least {@code offset + maxLen} bytes. Frames longer than {@code maxLen} are cut to
+     * {@code maxLen} (plus the re-inserted tag) and counted in {@link #truncated()}.
+     *
+     * @param startsOut  receives where frame {@code i} starts in {@code buffers[i]}
+     * @param lengthsOut receives the length of frame {@code i}
+     * @return the number of frames received; 0 when none is waiting (never blocks)
+     * @throws LinuxException for an error other than "nothing waiting" (EAGAIN)
+     */
+    public int receive(MemorySegment[] buffers, int offset, int maxLen, int[] startsOut, int[] lengthsOut)
+            throws LinuxException {
+        int n = Math.min(buffers.length, batchSize);
+        if (offset < VLAN_HEADROOM || maxLen <= 0 || startsOut.length < n || lengthsOut.length < n) {
+            throw new IllegalArgumentException("receive needs offset >= " + VLAN_HEADROOM + " (is " + offset
+                    + "), maxLen > 0 (is " + maxLen + ") and " + n + " output slots (have "
+                    + startsOut.length + "/" + lengthsOut.length + ")");
+        }
+        for (int i = 0; i < n; i++) {
+            MemorySegment b = buffers[i];
+            if (!b.isNative() || b.byteSize() < (long) offset + maxLen) {
+                throw new IllegalArgumentException("buffer " + i + " must be native and hold offset + maxLen = "
+                        + ((long) offset + maxLen) + " bytes (is " + (b.isNative() ? "" : "heap, ")
+                        + b.byteSize() + " bytes)");
+            }
+            long m = Libc.MMSGHDR_SIZE * i;
+            long v = Libc.IOVEC_SIZE * i;
+            rxIovs.set(JAVA_LONG, v + Libc.IOV_BASE, b.address() + offset);
+            rxIovs.set(JAVA_LONG, v + Libc.IOV_LEN, maxLen);
+            // The kernel overwrites controllen and flags with what it used: reset both.
+            rxMsgs.set(JAVA_LONG, m + Libc.MSG_CONTROLLEN, CMSG_BUF);
+            rxMsgs.set(JAVA_INT, m + Libc.MSG_FLAGS, 0);
+        }
+        int got = Libc.recvmmsg(fd, rxMsgs, n, Libc.MSG_DONTWAIT);
+        if (got < 0) {
+            // Usually EAGAIN. Learn which through the capturing twin: it is non-blocking too, and
+            // if a frame arrived in between it simply receives it.
+            got = Libc.recvmmsg(rxCapture, fd, rxMsgs, n, Libc.MSG_DONTWAIT);
+            if (got < 0) {
+                int errno = Libc.errno(rxCapture);
+                if (errno == Errno.EAGAIN || errno == Errno.EINTR) {
+                    return 0;
+                }
+                throw new LinuxException("receive on AF_PACKET socket for", name, errno);
+            }
+        }
+        int cut = 0;
+        for (int i = 0; i < got; i++) {
+            long m = Libc.MMSGHDR_SIZE * i;
+            int len = rxMsgs.get(JAVA_INT, m + Libc.MSG_LEN);
+            int flags = rxMsgs.get(JAVA_INT, m + Libc.MSG_FLAGS);
+            if ((flags & Libc.MSG_TRUNC) != 0 || len > maxLen) {
+                cut++;
+                len = Math.min(len, maxLen);
+            }
+            int start = offset;
+            int tag = vlanTag(CMSG_BUF * i, rxMsgs.get(JAVA_LONG, m + Libc.MSG_CONTROLLEN));
+            if (tag != 0 && len >= 12) {
+                MemorySegment b = buffers[i];
+                start = offset - VLAN_HEADROOM;
+                MemorySegment.copy(b, offset, b, start, 12); // overlap-safe
+                b.set(BE_SHORT, start + 12, (short) (tag >>> 16));
+                b.set(BE_SHORT, start + 14, (short) tag);
+                len += VLAN_HEADROOM;
+            }
+            startsOut[i] = start;
+            lengthsOut[i] = len;
+        }
+        if (got > 0) {
+            rxPackets += got;
+        }
+        if (cut > 0) {
+            truncated += cut;
+        }
+        return got;
+    }
+
+    /**
+     * The VLAN tag reported in the auxdata control message at {@code cmsgBase} as
+     * {@code TPID << 16 | TCI}, or 0 when the frame had none (a present tag has a nonzero TPID).
+     */
+    private int vlanTag(long cmsgBase, long controlLen) {
+        long pos = 0;
+        while (pos + Libc.CMSG_DATA <= controlLen) {
+            long clen = rxCmsgs.get(JAVA_LONG, cmsgBase + pos + Libc.CMSG_LEN_OFF);
+            if (clen < Libc.CMSG_DATA || pos + clen > controlLen) {
+                return 0;
+            }
+            if (rxCmsgs.get(JAVA_INT, cmsgBase + pos + Libc.CMSG_LEVEL) == Libc.SOL_PACKET
+                    && rxCmsgs.get(JAVA_INT, cmsgBase + pos + Libc.CMSG_TYPE) == Libc.PACKET_AUXDATA) {
+                long aux = cmsgBase + pos + Libc.CMSG_DATA;
+                int status = rxCmsgs.get(JAVA_INT, aux + Libc.AUX_STATUS);
+                if ((status & Libc.TP_STATUS_VLAN_VALID) == 0) {
+                    return 0;
+                }
+                int tci = Short.toUnsignedInt(rxCmsgs.get(JAVA_SHORT, aux + Libc.AUX_VLAN_TCI));
+                int tpid = (status & Libc.TP_STATUS_VLAN_TPID_VALID) != 0
+                        ? Short.toUnsignedInt(rxCmsgs.get(JAVA_SHORT, aux + Libc.AUX_VLAN_TPID))
+                        : TPID_8021Q;
+                return tpid << 16 | tci;
+            }
+            pos += (clen + 7) & ~7L; // CMSG_ALIGN
+        }
+        return 0;
+    }
+
+    /**
+     * Sends frames {@code 0..count-1} ({@code lengths[i]} bytes at {@code starts[i]} in
+     * {@code buffers[i]}) with one {@code sendmmsg}.
+     *
+     * @return how many were sent, counted from the first; when the kernel has no room
+     *         (EAGAIN/ENOBUFS) the rest are counted in {@link #txDrops()} and not retried
+     * @throws LinuxException for another error on the first frame
+     * @throws IllegalArgumentException if {@code count > batchSize} or a frame lies outside its buffer
+     */
+    public int send(MemorySegment[] buffers, int[] starts, int[] lengths, int count) throws LinuxException {
+        if (count < 0 || count > batchSize) {
+            throw new IllegalArgumentException("send count must be 0.." + batchSize + ", not " + count);
+        }
+        if (count == 0) {
+            return 0;
+        }
+        for (int i = 0; i < count; i++) {
+            MemorySegment b = buffers[i];
+            int start = starts[i];
+            int len = lengths[i];
+            if (!b.isNative() || start < 0 || len <= 0 || (long) start + len > b.byteSize()) {
+                throw new IllegalArgumentException("frame " + i + " (start " + start + ", length " + len
+                        + ") does not lie in its " + (b.isNative() ? "" : "heap ") + "buffer of "
+                        + b.byteSize() + " bytes");
+            }
+            long v = Libc.IOVEC_SIZE * i;
+            txIovs.set(JAVA_LONG, v + Libc.IOV_BASE, b.address() + start);
+            txIovs.set(JAVA_LONG, v + Libc.IOV_LEN, len);
+        }
+        int sent = Libc.sendmmsg(fd, txMsgs, count, 0);
+        if (sent < 0) {
+            sent = Libc.sendmmsg(txCapture, fd, txMsgs, count, 0);
+            if (sent < 0) {
+                int errno = Libc.errno(txCapture);
+                if (errno != Errno.EAGAIN && errno != Errno.ENOBUFS && errno != Errno.EINTR) {
+                    throw new LinuxException("send on AF_PACKET socket for", name, errno);
+                }
+                sent = 0;
+            }
+        }
+        if (sent > 0) {
+            txPackets += sent;
+        }
+        if (sent < count) {
+            txDrops += count - sent;
+        }
+        return sent;
+    }
+
+    /** Frames received. */
+    public long rxPackets() {
+        return rxPackets;
+    }
+
+    /** Frames the kernel accepted for transmission. */
+    public long txPackets() {
+        return txPackets;
+    }
+
+    /** Frames {@link #send} was given but the kernel refused for want of room. */
+    public long txDrops() {
+        return txDrops;
+    }
+
+    /** Frames received longer than {@code maxLen} and cut. */
+    public long truncated() {
+        return truncated;
+    }
+
+    /**
+     * Frames the kernel dropped for this socket (receive queue full), since it was opened. Reading
+     * {@code PACKET_STATISTICS} resets the kernel's counter, so this accumulates.
+     *
+     * @throws LinuxException if the socket is closed or the getsockopt fails
+     */
+    public synchronized long kernelDrops() throws LinuxException {
+        if (closed) {
+            throw new LinuxException("read PACKET_STATISTICS of closed AF_PACKET socket for", name, Errno.EBADF);
+        }
+        statsLen.set(JAVA_INT, 0, (int) Libc.TPACKET_STATS_SIZE);
+        if (Libc.getsockopt(statsCapture, fd, Libc.SOL_PACKET, Libc.PACKET_STATISTICS, stats, statsLen) < 0) {
+            throw new LinuxException("read PACKET_STATISTICS of AF_PACKET socket for", name, Libc.errno(statsCapture));
+        }
+        kernelDrops += Integer.toUnsignedLong(stats.get(JAVA_INT, Libc.TP_DROPS));
+        return kernelDrops;
+    }
+
+    /** Closes the socket and frees its batch arrays. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Libc.close(fd);
+        arena.close();
+    }
+
+    @Override
+    public String toString() {
+        return "AfPacketSocket[" + name + ", ifindex " + ifindex + ", fd " + fd + "]";
+    }
+}

@@ -105,7 +105,7 @@ public final class DatapathThread implements Runnable {
                 done.completeExceptionally(e);
             }
         });
-        epoll.wakeup();
+        wake();
         return done;
     }
 
@@ -130,7 +130,7 @@ public final class DatapathThread implements Runnable {
         return submit(() -> {
             for (int i = 0; i < slots.size(); i++) {
                 if (slots.get(i).port == port) {
-                    if (port.pollFd() >= 0) epoll.remove(port.pollFd());
+                    if (port.pollFd() >= 0) unregister(port.pollFd());
                     slots.remove(i);
                     reindex();
                     return;
@@ -157,7 +157,7 @@ public final class DatapathThread implements Runnable {
         for (int i = 0; i < slots.size(); i++) {
             Port p = slots.get(i).port;
             if (p.pollFd() >= 0) {
-                epoll.remove(p.pollFd());
+                unregister(p.pollFd());
                 try {
                     epoll.add(p.pollFd(), i);
                 } catch (LinuxException e) {
@@ -271,9 +271,25 @@ public final class DatapathThread implements Runnable {
         return sb.toString();
     }
 
+    private void wake() {
+        try {
+            epoll.wakeup();
+        } catch (LinuxException e) {
+            log.error("pmd{}: cannot wake the datapath thread: {}", id, e.getMessage());
+        }
+    }
+
+    private void unregister(int fd) {
+        try {
+            epoll.remove(fd);
+        } catch (LinuxException e) {
+            log.warn("pmd{}: removing fd {} from epoll: {}", id, fd, e.getMessage());
+        }
+    }
+
     public void stop() {
         running = false;
-        epoll.wakeup();
+        wake();
         if (thread != null) {
             try {
                 thread.join(2000);

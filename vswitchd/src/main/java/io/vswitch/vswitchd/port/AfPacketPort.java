@@ -103,7 +103,14 @@ public final class AfPacketPort extends Port {
 
     @Override public long txDropped() { return txDropped + tx.oversized + socket.txDrops(); }
 
-    @Override public long rxDropped() { return socket.kernelDrops(); }
+    @Override
+    public long rxDropped() {
+        try {
+            return socket.kernelDrops();
+        } catch (LinuxException e) {
+            return 0;
+        }
+    }
 
     @Override
     public void close() {

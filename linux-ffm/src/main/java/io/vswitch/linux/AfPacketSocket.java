@@ -66,6 +66,10 @@ public final class AfPacketSocket implements AutoCloseable {
     private final MemorySegment stats;
     private final MemorySegment statsLen;
     private final MemorySegment statsCapture;
+    /** Per-frame struct virtio_net_hdr slots (null without {@link Offloads#vnetHeaders}). */
+    private final MemorySegment rxVnet, txVnet;
+    private final int[] rxVnetShift;
+    private final int iovPerMsg;
     private boolean closed;
 
     private volatile long rxPackets;
@@ -74,17 +78,21 @@ public final class AfPacketSocket implements AutoCloseable {
     private volatile long truncated;
     private long kernelDrops; // guarded by this
 
-    private AfPacketSocket(String name, int ifindex, int fd, int batchSize, Arena arena) {
+    private AfPacketSocket(String name, int ifindex, int fd, int batchSize, Arena arena, boolean vnet) {
         this.name = name;
         this.ifindex = ifindex;
         this.fd = fd;
         this.batchSize = batchSize;
         this.arena = arena;
+        this.iovPerMsg = vnet ? 2 : 1;
+        this.rxVnet = vnet ? arena.allocate(VNET_SLOT * batchSize, 8) : null;
+        this.txVnet = vnet ? arena.allocate(VNET_SLOT * batchSize, 8) : null;
+        this.rxVnetShift = new int[batchSize];
         this.rxMsgs = arena.allocate(Libc.MMSGHDR_SIZE * batchSize, 8);
-        this.rxIovs = arena.allocate(Libc.IOVEC_SIZE * batchSize, 8);
+        this.rxIovs = arena.allocate(Libc.IOVEC_SIZE * iovPerMsg * batchSize, 8);
         this.rxCmsgs = arena.allocate(CMSG_BUF * batchSize, 8);
         this.txMsgs = arena.allocate(Libc.MMSGHDR_SIZE * batchSize, 8);
-        this.txIovs = arena.allocate(Libc.IOVEC_SIZE * batchSize, 8);
+        this.txIovs = arena.allocate(Libc.IOVEC_SIZE * iovPerMsg * batchSize, 8);
         this.rxCapture = arena.allocate(Libc.CAPTURE_LAYOUT);
         this.txCapture = arena.allocate(Libc.CAPTURE_LAYOUT);
         this.stats = arena.allocate(Libc.TPACKET_STATS_SIZE, 8);
@@ -93,11 +101,19 @@ public final class AfPacketSocket implements AutoCloseable {
         // The parts of each msghdr that never change: no name (the socket is bound), one iovec.
         for (int i = 0; i < batchSize; i++) {
             long m = Libc.MMSGHDR_SIZE * i;
-            rxMsgs.set(ADDRESS, m + Libc.MSG_IOV, rxIovs.asSlice(Libc.IOVEC_SIZE * i, Libc.IOVEC_SIZE));
-            rxMsgs.set(JAVA_LONG, m + Libc.MSG_IOVLEN, 1);
+            long iovs = Libc.IOVEC_SIZE * iovPerMsg;
+            rxMsgs.set(ADDRESS, m + Libc.MSG_IOV, rxIovs.asSlice(iovs * i, iovs));
+            rxMsgs.set(JAVA_LONG, m + Libc.MSG_IOVLEN, iovPerMsg);
             rxMsgs.set(ADDRESS, m + Libc.MSG_CONTROL, rxCmsgs.asSlice(CMSG_BUF * i, CMSG_BUF));
-            txMsgs.set(ADDRESS, m + Libc.MSG_IOV, txIovs.asSlice(Libc.IOVEC_SIZE * i, Libc.IOVEC_SIZE));
-            txMsgs.set(JAVA_LONG, m + Libc.MSG_IOVLEN, 1);
+            txMsgs.set(ADDRESS, m + Libc.MSG_IOV, txIovs.asSlice(iovs * i, iovs));
+            txMsgs.set(JAVA_LONG, m + Libc.MSG_IOVLEN, iovPerMsg);
+            if (vnet) {
+                // iovec 0 of each message is that frame's virtio_net_hdr slot; iovec 1 is the frame.
+                rxIovs.set(JAVA_LONG, iovs * i + Libc.IOV_BASE, rxVnet.address() + VNET_SLOT * i);
+                rxIovs.set(JAVA_LONG, iovs * i + Libc.IOV_LEN, VNET_HDR_LEN);
+                txIovs.set(JAVA_LONG, iovs * i + Libc.IOV_BASE, txVnet.address() + VNET_SLOT * i);
+                txIovs.set(JAVA_LONG, iovs * i + Libc.IOV_LEN, VNET_HDR_LEN);
+            }
         }
     }
 
@@ -108,6 +124,15 @@ public final class AfPacketSocket implements AutoCloseable {
      * @throws IllegalArgumentException for a bad name or a batch size outside 1..1024
      */
     public static AfPacketSocket open(String ifname, int batchSize) throws LinuxException {
+        return open(ifname, batchSize, false);
+    }
+
+    /**
+     * Like {@link #open(String, int)}; with {@code vnetHeaders} every frame carries its offload state (struct
+     * virtio_net_hdr, PACKET_VNET_HDR): received frames may be GSO super-frames (up to 64 KiB) or have a partial
+     * checksum ({@link #rxVnetFlags}), and each frame sent must be described with {@link #setTxVnet}.
+     */
+    public static AfPacketSocket open(String ifname, int batchSize, boolean vnetHeaders) throws LinuxException {
         Libc.checkIfName(ifname);
         if (batchSize < 1 || batchSize > 1024) {
             throw new IllegalArgumentException("batchSize must be 1..1024 (UIO_MAXIOV), not " + batchSize);
@@ -125,6 +150,7 @@ public final class AfPacketSocket implements AutoCloseable {
                 setOption(cap, fd, Libc.SOL_PACKET, Libc.PACKET_AUXDATA, one, "PACKET_AUXDATA", ifname);
                 setOption(cap, fd, Libc.SOL_PACKET, Libc.PACKET_IGNORE_OUTGOING, one, "PACKET_IGNORE_OUTGOING", ifname);
                 setOption(cap, fd, Libc.SOL_PACKET, Libc.PACKET_QDISC_BYPASS, one, "PACKET_QDISC_BYPASS", ifname);
+                if (vnetHeaders) setOption(cap, fd, Libc.SOL_PACKET, Libc.PACKET_VNET_HDR, one, "PACKET_VNET_HDR", ifname);
                 MemorySegment bytes = tmp.allocate(JAVA_INT, SOCKET_BUFFER_BYTES);
                 setOption(cap, fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, bytes, "SO_RCVBUFFORCE", ifname);
                 setOption(cap, fd, Libc.SOL_SOCKET, Libc.SO_SNDBUFFORCE, bytes, "SO_SNDBUFFORCE", ifname);
@@ -143,7 +169,7 @@ public final class AfPacketSocket implements AutoCloseable {
         }
         Arena arena = Arena.ofShared();
         try {
-            return new AfPacketSocket(ifname, ifindex, fd, batchSize, arena);
+            return new AfPacketSocket(ifname, ifindex, fd, batchSize, arena, vnetHeaders);
         } catch (RuntimeException | Error e) {
             arena.close();
             Libc.close(fd);
@@ -208,7 +234,7 @@ public final class AfPacketSocket implements AutoCloseable {
                         + b.byteSize() + " bytes)");
             }
             long m = Libc.MMSGHDR_SIZE * i;
-            long v = Libc.IOVEC_SIZE * i;
+            long v = Libc.IOVEC_SIZE * (iovPerMsg * i + iovPerMsg - 1);
             rxIovs.set(JAVA_LONG, v + Libc.IOV_BASE, b.address() + offset);
             rxIovs.set(JAVA_LONG, v + Libc.IOV_LEN, maxLen);
             // The kernel overwrites controllen and flags with what it used: reset both.
@@ -231,8 +257,9 @@ public final class AfPacketSocket implements AutoCloseable {
         int cut = 0;
         for (int i = 0; i < got; i++) {
             long m = Libc.MMSGHDR_SIZE * i;
-            int len = rxMsgs.get(JAVA_INT, m + Libc.MSG_LEN);
+            int len = rxMsgs.get(JAVA_INT, m + Libc.MSG_LEN) - (iovPerMsg - 1) * VNET_HDR_LEN;
             int flags = rxMsgs.get(JAVA_INT, m + Libc.MSG_FLAGS);
+            rxVnetShift[i] = 0;
             if ((flags & Libc.MSG_TRUNC) != 0 || len > maxLen) {
                 cut++;
                 len = Math.min(len, maxLen);
@@ -246,6 +273,7 @@ public final class AfPacketSocket implements AutoCloseable {
                 b.set(BE_SHORT, start + 12, (short) (tag >>> 16));
                 b.set(BE_SHORT, start + 14, (short) tag);
                 len += VLAN_HEADROOM;
+                rxVnetShift[i] = VLAN_HEADROOM; // offsets in the vnet header count from the frame start
             }
             startsOut[i] = start;
             lengthsOut[i] = len;
@@ -313,7 +341,7 @@ public final class AfPacketSocket implements AutoCloseable {
                         + ") does not lie in its " + (b.isNative() ? "" : "heap ") + "buffer of "
                         + b.byteSize() + " bytes");
             }
-            long v = Libc.IOVEC_SIZE * i;
+            long v = Libc.IOVEC_SIZE * (iovPerMsg * i + iovPerMsg - 1);
             txIovs.set(JAVA_LONG, v + Libc.IOV_BASE, b.address() + start);
             txIovs.set(JAVA_LONG, v + Libc.IOV_LEN, len);
         }
@@ -335,6 +363,48 @@ public final class AfPacketSocket implements AutoCloseable {
             txDrops += count - sent;
         }
         return sent;
+    }
+
+    /*
+     * struct virtio_net_hdr (linux/virtio_net.h), little-endian (virtio 1.0) = native on x86-64 and arm64:
+     *   flags u8 @0 (1 = NEEDS_CSUM, 2 = DATA_VALID) | gso_type u8 @1 (0 none, 1 TCPv4, 3 UDP, 4 TCPv6, 0x80 ECN)
+     *   hdr_len u16 @2 | gso_size u16 @4 | csum_start u16 @6 | csum_offset u16 @8      (10 bytes)
+     */
+    public static final int VNET_NEEDS_CSUM = 1, VNET_DATA_VALID = 2;
+    public static final int VNET_GSO_NONE = 0, VNET_GSO_TCPV4 = 1, VNET_GSO_UDP = 3, VNET_GSO_TCPV6 = 4, VNET_GSO_ECN = 0x80;
+    private static final int VNET_HDR_LEN = 10;
+    private static final long VNET_SLOT = 16;
+    private static final ValueLayout.OfShort LE_SHORT = JAVA_SHORT.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    public boolean vnetHeaders() { return rxVnet != null; }
+
+    /** Offload flags of received frame {@code i} (after {@link #receive}). */
+    public int rxVnetFlags(int i) { return Byte.toUnsignedInt(rxVnet.get(ValueLayout.JAVA_BYTE, VNET_SLOT * i)); }
+
+    public int rxGsoType(int i) { return Byte.toUnsignedInt(rxVnet.get(ValueLayout.JAVA_BYTE, VNET_SLOT * i + 1)); }
+
+    /** Header length of a GSO frame, counted from the frame start as returned (a re-inserted tag included). */
+    public int rxHdrLen(int i) {
+        int v = Short.toUnsignedInt(rxVnet.get(LE_SHORT, VNET_SLOT * i + 2));
+        return v == 0 ? 0 : v + rxVnetShift[i];
+    }
+
+    public int rxGsoSize(int i) { return Short.toUnsignedInt(rxVnet.get(LE_SHORT, VNET_SLOT * i + 4)); }
+
+    /** Where the partial checksum's coverage starts, counted from the frame start as returned. */
+    public int rxCsumStart(int i) { return Short.toUnsignedInt(rxVnet.get(LE_SHORT, VNET_SLOT * i + 6)) + rxVnetShift[i]; }
+
+    public int rxCsumOffset(int i) { return Short.toUnsignedInt(rxVnet.get(LE_SHORT, VNET_SLOT * i + 8)); }
+
+    /** Describes frame {@code i} of the next {@link #send} (offsets from the frame start); all zero: a plain frame. */
+    public void setTxVnet(int i, int flags, int gsoType, int hdrLen, int gsoSize, int csumStart, int csumOffset) {
+        long b = VNET_SLOT * i;
+        txVnet.set(ValueLayout.JAVA_BYTE, b, (byte) flags);
+        txVnet.set(ValueLayout.JAVA_BYTE, b + 1, (byte) gsoType);
+        txVnet.set(LE_SHORT, b + 2, (short) hdrLen);
+        txVnet.set(LE_SHORT, b + 4, (short) gsoSize);
+        txVnet.set(LE_SHORT, b + 6, (short) csumStart);
+        txVnet.set(LE_SHORT, b + 8, (short) csumOffset);
     }
 
     /** Frames received. */

@@ -53,6 +53,8 @@ final class Libc {
     static final int PACKET_AUXDATA = 8;
     static final int PACKET_QDISC_BYPASS = 20;
     static final int PACKET_IGNORE_OUTGOING = 23;
+    /** linux/if_packet.h: prefix every frame with a struct virtio_net_hdr (checksum/GSO offload state). */
+    static final int PACKET_VNET_HDR = 15;
     static final int MSG_CTRUNC = 8;
     static final int MSG_TRUNC = 32;
     static final int MSG_DONTWAIT = 64;

@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Daemon implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
-    /** Packet buffer size of ports (headroom included): frames up to ~1900 bytes; jumbo and GSO frames come later. */
-    public static final int FRAME_CAPACITY = 2048;
+    /** Packet buffer size of ports (headroom included): room for a 64 KiB GSO super-frame and its tags. */
+    public static final int FRAME_CAPACITY = 66 * 1024 + 256;
 
     /** A refused operation; {@code exitCode} is what vsctl exits with. */
     public static final class DaemonException extends Exception {

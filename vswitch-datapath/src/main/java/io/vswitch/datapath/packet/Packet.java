@@ -43,6 +43,20 @@ public final class Packet {
     /** Set by the parser when the frame ended before a header it announced, or a header was malformed. */
     public boolean truncated;
 
+    /*
+     * Offload state, as a port with checksum/segmentation offloads (PACKET_VNET_HDR, tap) delivers it. Offsets are
+     * absolute like the layer offsets, so pushing or popping headers in front of them (which moves only start)
+     * leaves them valid.
+     */
+    /** The L4 checksum field holds only the pseudo-header sum; the sum over [csumStart, end) is still to be added. */
+    public boolean csumPartial;
+    /** Absolute offset where a partial checksum's coverage starts; the checksum field is at csumStart + csumOffset. */
+    public int csumStart = -1, csumOffset;
+    /** A GSO super-frame: virtio gso_type (TCPv4 1, UDP 3, TCPv6 4) and segment size; 0 for ordinary frames. */
+    public int gsoType, gsoSize;
+    /** Absolute end of the headers that every segment of a GSO frame repeats. */
+    public int gsoHeaderEnd;
+
     public Packet(MemorySegment buffer) {
         this.buffer = buffer;
         this.start = HEADROOM;
@@ -70,6 +84,15 @@ public final class Packet {
         length = len;
         MemorySegment.copy(frame, off, buffer, ValueLayout.JAVA_BYTE, start, len);
         resetOffsets();
+        clearOffloads();
+    }
+
+    /** Forgets offload state: the frame is complete, with valid checksums. */
+    public void clearOffloads() {
+        csumPartial = false;
+        csumStart = -1;
+        csumOffset = 0;
+        gsoType = gsoSize = gsoHeaderEnd = 0;
     }
 
     /** Copies another packet's frame and offsets into this one (e.g. to run a group bucket on a copy). */
@@ -83,6 +106,12 @@ public final class Packet {
         l4 = other.l4 < 0 ? -1 : other.l4 + shift;
         ethTypeOffset = other.ethTypeOffset < 0 ? -1 : other.ethTypeOffset + shift;
         truncated = other.truncated;
+        csumPartial = other.csumPartial;
+        csumStart = other.csumStart < 0 ? -1 : other.csumStart + shift;
+        csumOffset = other.csumOffset;
+        gsoType = other.gsoType;
+        gsoSize = other.gsoSize;
+        gsoHeaderEnd = other.gsoHeaderEnd == 0 ? 0 : other.gsoHeaderEnd + shift;
     }
 
     public void resetOffsets() {

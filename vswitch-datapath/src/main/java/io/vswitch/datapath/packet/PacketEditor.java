@@ -147,7 +147,7 @@ public final class PacketEditor {
                 word = f.shift == 0 ? (word & 0xff) | (int) (value & 0xff) << 8 : (word & 0xff00) | (int) (value & 0xff);
                 int c = p.l4 + ICMP_CSUM_OFFSET;
                 replace16(p, p.l4 + ICMP_TYPE_OFFSET, word, -1, c, false);
-                if (v4 && p.u16(c) == 0) {
+                if (v4 && p.u16(c) == 0 && !p.csumPartial) {
                     // RFC 1624 eqn. 3 yields 0x0000 when the message sums to zero; that is right unless the message
                     // is all zeros (ICMPv4 has no pseudo-header, so it can be), where only 0xffff verifies.
                     p.put16(c, ~Checksums.sum(p, p.l4, ipEnd(p, et), 0) & 0xffff);
@@ -511,14 +511,25 @@ public final class PacketEditor {
         int old = p.u16(at);
         if (old == word) return;
         p.put16(at, word);
-        if (csum1 >= 0) p.put16(csum1, Checksums.update(p.u16(csum1), old, word));
-        if (csum2 >= 0) {
+        if (csum1 >= 0 && !partialUpdate(p, at, csum1, old, word)) p.put16(csum1, Checksums.update(p.u16(csum1), old, word));
+        if (csum2 >= 0 && !partialUpdate(p, at, csum2, old, word)) {
             int c = p.u16(csum2);
             if (udp2 && c == 0) return;
             c = Checksums.update(c, old, word);
             if (udp2 && c == 0) c = 0xffff;
             p.put16(csum2, c);
         }
+    }
+
+    /**
+     * Handles a change covered by a partial (offloaded) L4 checksum, returning true if it did: that field holds the
+     * plain pseudo-header sum, not a complemented checksum. A word inside the coverage needs nothing (the sum is
+     * computed later over the new bytes); a pseudo-header word (an address) updates the seed: S' = S + ~m + m'.
+     */
+    private static boolean partialUpdate(Packet p, int at, int csum, int old, int word) {
+        if (!p.csumPartial || csum != p.csumStart + p.csumOffset) return false;
+        if (at < p.csumStart) p.put16(csum, ~Checksums.update(~p.u16(csum) & 0xffff, old, word) & 0xffff);
+        return true;
     }
 
     private static void replace128(Packet p, int at, long high, long low, int csum, boolean udp) {
@@ -540,6 +551,23 @@ public final class PacketEditor {
         FlowKey k = SCRATCH.get();
         PacketParser.parse(p, 0, k);
         return k;
+    }
+
+    /**
+     * Completes a partial (offloaded) L4 checksum in software: adds the sum over the coverage to the pseudo-header
+     * seed already in the field and stores the checksum. Afterwards the frame is an ordinary one.
+     */
+    public static void completePartialChecksum(Packet p) {
+        if (!p.csumPartial) return;
+        int field = p.csumStart + p.csumOffset;
+        if (p.csumStart >= p.start && field + 2 <= p.end()) {
+            int c = ~Checksums.sum(p, p.csumStart, p.end(), 0) & 0xffff;
+            // UDP sends a computed 0 as 0xffff (0 means "no checksum"); TCP/ICMPv6 never produce 0 from a seed.
+            p.put16(field, c == 0 ? 0xffff : c);
+        }
+        p.csumPartial = false;
+        p.csumStart = -1;
+        p.csumOffset = 0;
     }
 
     private PacketEditor() {}

@@ -79,7 +79,7 @@ public final class ActionExecutor {
                 }
                 case DpActions.SAVE -> {
                     Packet s = saved[depth];
-                    if (s == null) s = saved[depth] = Packet.allocate(capacity);
+                    if (s == null || s.capacity() < p.capacity()) s = saved[depth] = Packet.allocate(Math.max(capacity, p.capacity()));
                     s.copyFrom(p);
                     savedQueue[depth] = queue;
                     depth++;

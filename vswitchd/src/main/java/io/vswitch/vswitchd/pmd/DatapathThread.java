@@ -85,7 +85,7 @@ public final class DatapathThread implements Runnable {
     public DatapathThread(int id) throws LinuxException {
         this.id = id;
         this.epoll = Epoll.open();
-        for (int i = 0; i < batch.length; i++) batch[i] = Packet.allocate();
+        for (int i = 0; i < batch.length; i++) batch[i] = Packet.allocate(io.vswitch.vswitchd.Daemon.FRAME_CAPACITY);
     }
 
     public int id() { return id; }

@@ -1,6 +1,7 @@
 package io.vswitch.vswitchd.port;
 
 import io.vswitch.datapath.packet.Packet;
+import io.vswitch.datapath.packet.PacketEditor;
 import io.vswitch.linux.AfPacketSocket;
 import io.vswitch.linux.LinuxException;
 import io.vswitch.linux.NetDevice;
@@ -11,6 +12,14 @@ import java.lang.foreign.MemorySegment;
  * A port on a Linux network device through an AF_PACKET socket: batches of up to {@link #BATCH} frames per
  * recvmmsg/sendmmsg, received straight into the datapath's packet buffers (the socket re-inserts VLAN tags the
  * kernel stripped), transmitted from this port's own batch.
+ *
+ * <h2>Offloads</h2>
+ * veths checksum and segment lazily (TX checksum and TSO/GSO on by default): a frame from a local TCP socket
+ * arrives with only a pseudo-header checksum, often as a 64 KiB super-frame. The socket runs with
+ * PACKET_VNET_HDR, so each frame comes with that state. An ordinary frame with a partial checksum gets it
+ * completed here, so the datapath sees a finished frame. A GSO super-frame stays whole (segmenting it here would
+ * multiply the work by ~45): its state rides in the {@link Packet} through the pipeline (header edits keep it
+ * consistent) and goes out with it, and the receiving kernel segments it, or not at all if it stays local.
  */
 public final class AfPacketPort extends Port {
     public static final int BATCH = 32;
@@ -22,6 +31,7 @@ public final class AfPacketPort extends Port {
     private MemorySegment[] rxBuffers;
     private final int[] rxStarts = new int[BATCH], rxLengths = new int[BATCH];
     private boolean linkUp;
+    private long partialChecksumsCompleted;
 
     private AfPacketPort(int number, String name, AfPacketSocket socket, int frameCapacity) {
         super(number, name);
@@ -33,7 +43,7 @@ public final class AfPacketPort extends Port {
 
     /** Opens a port on device {@code ifname}; fails with the kernel's reason (no such device, permission). */
     public static AfPacketPort open(int number, String ifname, int frameCapacity) throws LinuxException {
-        AfPacketSocket s = AfPacketSocket.open(ifname, BATCH);
+        AfPacketSocket s = AfPacketSocket.open(ifname, BATCH, true);
         AfPacketPort p = new AfPacketPort(number, ifname, s, frameCapacity);
         p.refreshLink();
         return p;
@@ -56,6 +66,21 @@ public final class AfPacketPort extends Port {
             p.start = rxStarts[i];
             p.length = rxLengths[i];
             p.resetOffsets();
+            p.clearOffloads();
+            int flags = socket.rxVnetFlags(i), gso = socket.rxGsoType(i);
+            if ((flags & AfPacketSocket.VNET_NEEDS_CSUM) != 0) {
+                p.csumPartial = true;
+                p.csumStart = p.start + socket.rxCsumStart(i);
+                p.csumOffset = socket.rxCsumOffset(i);
+            }
+            if (gso != AfPacketSocket.VNET_GSO_NONE) {
+                p.gsoType = gso;
+                p.gsoSize = socket.rxGsoSize(i);
+                p.gsoHeaderEnd = p.start + socket.rxHdrLen(i);
+            } else if (p.csumPartial) {
+                PacketEditor.completePartialChecksum(p);
+                partialChecksumsCompleted++;
+            }
             rxBytes += rxLengths[i];
         }
         rxPackets += n;
@@ -80,6 +105,16 @@ public final class AfPacketPort extends Port {
         int n = tx.count;
         if (n == 0) return;
         tx.count = 0;
+        for (int i = 0; i < n; i++) {
+            Packet p = tx.slots[i];
+            if (p.csumPartial || p.gsoType != 0) {
+                socket.setTxVnet(i, p.csumPartial ? AfPacketSocket.VNET_NEEDS_CSUM : 0, p.gsoType,
+                        p.gsoHeaderEnd == 0 ? 0 : p.gsoHeaderEnd - p.start, p.gsoSize,
+                        p.csumPartial ? p.csumStart - p.start : 0, p.csumOffset);
+            } else {
+                socket.setTxVnet(i, 0, 0, 0, 0, 0, 0);
+            }
+        }
         int sent = socket.send(tx.buffers, tx.starts, tx.lengths, n);
         txPackets += sent;
         for (int i = 0; i < sent; i++) txBytes += tx.lengths[i];

@@ -16,7 +16,7 @@ public final class PatchPort extends Port {
     public PatchPort(int number, String name, String peerName, int frameCapacity) {
         super(number, name);
         this.peerName = peerName;
-        this.inbox = new TxBatch(AfPacketPort.BATCH * 4, frameCapacity);
+        this.inbox = new TxBatch(AfPacketPort.BATCH * 2, frameCapacity);
     }
 
     public String peerName() { return peerName; }

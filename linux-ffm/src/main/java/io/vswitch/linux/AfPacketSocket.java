@@ -121,11 +121,11 @@ public final class AfPacketSocket implements AutoCloseable {
                 throw new LinuxException("open AF_PACKET socket for", ifname, Libc.errno(cap));
             }
             try {
-                MemorySegment one = tmp.allocate(JAVA_INT, 1);
+                MemorySegment one = tmp.allocateFrom(JAVA_INT, 1);
                 setOption(cap, fd, Libc.SOL_PACKET, Libc.PACKET_AUXDATA, one, "PACKET_AUXDATA", ifname);
                 setOption(cap, fd, Libc.SOL_PACKET, Libc.PACKET_IGNORE_OUTGOING, one, "PACKET_IGNORE_OUTGOING", ifname);
                 setOption(cap, fd, Libc.SOL_PACKET, Libc.PACKET_QDISC_BYPASS, one, "PACKET_QDISC_BYPASS", ifname);
-                MemorySegment bytes = tmp.allocate(JAVA_INT, SOCKET_BUFFER_BYTES);
+                MemorySegment bytes = tmp.allocateFrom(JAVA_INT, SOCKET_BUFFER_BYTES);
                 setOption(cap, fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, bytes, "SO_RCVBUFFORCE", ifname);
                 setOption(cap, fd, Libc.SOL_SOCKET, Libc.SO_SNDBUFFORCE, bytes, "SO_SNDBUFFORCE", ifname);
 

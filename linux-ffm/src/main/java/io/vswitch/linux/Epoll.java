@@ -45,7 +45,7 @@ public final class Epoll implements AutoCloseable {
         this.events = arena.allocate(Libc.EPOLL_EVENT_SIZE * (maxEvents + 1), 8);
         this.waitCapture = arena.allocate(Libc.CAPTURE_LAYOUT);
         this.drain = arena.allocate(JAVA_LONG);
-        this.one = arena.allocate(JAVA_LONG, 1L); // never written again: safe to share across threads
+        this.one = arena.allocateFrom(JAVA_LONG, 1L); // never written again: safe to share across threads
         this.ctlEvent = arena.allocate(Libc.EPOLL_EVENT_SIZE, 8);
         this.ctlCapture = arena.allocate(Libc.CAPTURE_LAYOUT);
     }

@@ -337,6 +337,23 @@ public final class AfPacketSocket implements AutoCloseable {
         return sent;
     }
 
+    /**
+     * Reads back an {@code int} socket option (for tests and diagnostics: proves the options set
+     * at open took effect).
+     */
+    int intOption(int level, int option) throws LinuxException {
+        try (Arena tmp = Arena.ofConfined()) {
+            MemorySegment cap = tmp.allocate(Libc.CAPTURE_LAYOUT);
+            MemorySegment value = tmp.allocate(JAVA_INT);
+            MemorySegment len = tmp.allocateFrom(JAVA_INT, 4);
+            if (Libc.getsockopt(cap, fd, level, option, value, len) < 0) {
+                throw new LinuxException("read option " + level + "/" + option + " of AF_PACKET socket for", name,
+                        Libc.errno(cap));
+            }
+            return value.get(JAVA_INT, 0);
+        }
+    }
+
     /** Frames received. */
     public long rxPackets() {
         return rxPackets;

@@ -175,6 +175,15 @@ final class Libc {
     static final MethodHandle READ_E = handle("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), CAPTURE);
     static final MethodHandle WRITE = handle("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     static final MethodHandle WRITE_E = handle("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), CAPTURE);
+    /**
+     * read/write with the buffer passed as a raw address ({@code long}): on x86_64 a pointer and a
+     * 64-bit integer travel in the same register, and the caller (which checked bounds against a
+     * live segment) need not create a segment view per frame.
+     */
+    static final MethodHandle READ_AT = handle("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    static final MethodHandle READ_AT_E = handle("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), CAPTURE);
+    static final MethodHandle WRITE_AT = handle("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    static final MethodHandle WRITE_AT_E = handle("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), CAPTURE);
     /** ioctl(int, unsigned long, ...) is variadic: the third argument is the first variadic one. */
     static final MethodHandle IOCTL_E = handle("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
             Linker.Option.firstVariadicArg(2), CAPTURE);
@@ -316,6 +325,38 @@ final class Libc {
     static long write(MemorySegment cap, int fd, MemorySegment buf, long count) {
         try {
             return (long) WRITE_E.invokeExact(cap, fd, buf, count);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static long readAt(int fd, long address, long count) {
+        try {
+            return (long) READ_AT.invokeExact(fd, address, count);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static long readAt(MemorySegment cap, int fd, long address, long count) {
+        try {
+            return (long) READ_AT_E.invokeExact(cap, fd, address, count);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static long writeAt(int fd, long address, long count) {
+        try {
+            return (long) WRITE_AT.invokeExact(fd, address, count);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static long writeAt(MemorySegment cap, int fd, long address, long count) {
+        try {
+            return (long) WRITE_AT_E.invokeExact(cap, fd, address, count);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -143,6 +143,9 @@ final class Libc {
         return capture.get(JAVA_INT, ERRNO_OFFSET);
     }
 
+    // Restricted: this class is where the module's native access is concentrated; every handle's
+    // descriptor matches the glibc prototype (checked against the man pages and headers).
+    @SuppressWarnings("restricted")
     private static MethodHandle handle(String name, FunctionDescriptor fd, Linker.Option... options) {
         MemorySegment symbol = LOOKUP.find(name)
                 .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
@@ -387,6 +390,7 @@ final class Libc {
     }
 
     /** The C library's message for {@code errno}, e.g. "No such device". */
+    @SuppressWarnings("restricted") // strerror returns a NUL-terminated string in static storage
     static String strerror(int errno) {
         try {
             MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);

@@ -87,7 +87,7 @@ final class VethPair implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         if (closed) {
             return;
         }
@@ -106,13 +106,21 @@ final class VethPair implements AutoCloseable {
         assertEquals(List.of(), left, "test interfaces left behind");
     }
 
-    static void ip(String... args) throws Exception {
+    static void ip(String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add("ip");
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out;
-        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        boolean exited;
+        try {
+            exited = p.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+            throw new IOException(String.join(" ", cmd) + ": interrupted", e);
+        }
+        if (!exited) {
             p.destroyForcibly();
             throw new AssertionError(String.join(" ", cmd) + ": no exit after 10 s");
         }

@@ -186,6 +186,29 @@ class AfPacketSocketTest {
     }
 
     @Test
+    void framesRefusedWithoutCarrierAreCountedAsTxDrops() throws Exception {
+        NetDevice.setUp(veth.b, false);
+        veth.awaitOperstate(veth.a, "lowerlayerdown");
+        List<byte[]> batch = List.of(Frames.frame(1, 64), Frames.frame(2, 64), Frames.frame(3, 64));
+        // No carrier: the kernel refuses with ENOBUFS, which is "no room", not an error.
+        assertEquals(0, Frames.send(sa, txBufs, batch));
+        assertEquals(0, sa.txPackets());
+        assertEquals(3, sa.txDrops());
+    }
+
+    @Test
+    void sendOnAnInterfaceThatIsDownThrowsNamingIt() throws Exception {
+        NetDevice.setUp(veth.a, false);
+        LinuxException e = assertThrows(LinuxException.class,
+                () -> Frames.send(sa, txBufs, List.of(Frames.frame(1, 64))));
+        assertEquals(Errno.ENETDOWN, e.errno());
+        assertEquals("send on AF_PACKET socket for " + veth.a + ": Network is down (ENETDOWN)", e.getMessage());
+        int[] st = new int[BATCH];
+        int[] len = new int[BATCH];
+        assertEquals(0, sa.receive(rxBufs, Frames.OFFSET, 2048, st, len), "receive on a down interface: nothing");
+    }
+
+    @Test
     void receiveReturnsZeroWhenNothingWaits() throws Exception {
         int[] st = new int[BATCH];
         int[] len = new int[BATCH];

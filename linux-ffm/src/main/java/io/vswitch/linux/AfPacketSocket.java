@@ -67,6 +67,8 @@ public final class AfPacketSocket implements AutoCloseable {
     private final MemorySegment statsLen;
     private final MemorySegment statsCapture;
     private boolean closed;
+    private int rxFailures; // consecutive -1s from recvmmsg (receiving thread only)
+    private int txFailures; // consecutive -1s from sendmmsg (sending thread only)
 
     private volatile long rxPackets;
     private volatile long txPackets;
@@ -190,7 +192,9 @@ public final class AfPacketSocket implements AutoCloseable {
      * @param startsOut  receives where frame {@code i} starts in {@code buffers[i]}
      * @param lengthsOut receives the length of frame {@code i}
      * @return the number of frames received; 0 when none is waiting (never blocks)
-     * @throws LinuxException for an error other than "nothing waiting" (EAGAIN)
+     * @throws LinuxException for an error other than "nothing waiting" (EAGAIN); errno is
+     *         sampled (see {@code Libc}), so a persistent error is thrown within 64 calls and
+     *         those calls return 0
      */
     public int receive(MemorySegment[] buffers, int offset, int maxLen, int[] startsOut, int[] lengthsOut)
             throws LinuxException {
@@ -217,8 +221,12 @@ public final class AfPacketSocket implements AutoCloseable {
         }
         int got = Libc.recvmmsg(fd, rxMsgs, n, Libc.MSG_DONTWAIT);
         if (got < 0) {
-            // Usually EAGAIN. Learn which through the capturing twin: it is non-blocking too, and
-            // if a frame arrived in between it simply receives it.
+            // Almost always EAGAIN. Capturing errno allocates (Libc class comment), so only every
+            // ERRNO_CHECK_INTERVAL-th consecutive failure asks why, through the capturing twin:
+            // non-blocking too, and if a frame arrived in between it simply receives it.
+            if ((++rxFailures & Libc.ERRNO_CHECK_MASK) != 0) {
+                return 0;
+            }
             got = Libc.recvmmsg(rxCapture, fd, rxMsgs, n, Libc.MSG_DONTWAIT);
             if (got < 0) {
                 int errno = Libc.errno(rxCapture);
@@ -228,6 +236,7 @@ public final class AfPacketSocket implements AutoCloseable {
                 throw new LinuxException("receive on AF_PACKET socket for", name, errno);
             }
         }
+        rxFailures = 0;
         int cut = 0;
         for (int i = 0; i < got; i++) {
             long m = Libc.MMSGHDR_SIZE * i;
@@ -294,7 +303,9 @@ public final class AfPacketSocket implements AutoCloseable {
      *
      * @return how many were sent, counted from the first; when the kernel has no room
      *         (EAGAIN/ENOBUFS) the rest are counted in {@link #txDrops()} and not retried
-     * @throws LinuxException for another error on the first frame
+     * @throws LinuxException for another error on the first frame; errno is sampled (see
+     *         {@code Libc}): a persistent error (e.g. ENETDOWN) is thrown within 64 calls,
+     *         and the frames of the calls before count as drops
      * @throws IllegalArgumentException if {@code count > batchSize} or a frame lies outside its buffer
      */
     public int send(MemorySegment[] buffers, int[] starts, int[] lengths, int count) throws LinuxException {
@@ -318,7 +329,9 @@ public final class AfPacketSocket implements AutoCloseable {
             txIovs.set(JAVA_LONG, v + Libc.IOV_LEN, len);
         }
         int sent = Libc.sendmmsg(fd, txMsgs, count, 0);
-        if (sent < 0) {
+        if (sent < 0 && (++txFailures & Libc.ERRNO_CHECK_MASK) != 0) {
+            sent = 0; // "no room" (EAGAIN/ENOBUFS) until a sampled check says otherwise
+        } else if (sent < 0) {
             sent = Libc.sendmmsg(txCapture, fd, txMsgs, count, 0);
             if (sent < 0) {
                 int errno = Libc.errno(txCapture);
@@ -329,6 +342,7 @@ public final class AfPacketSocket implements AutoCloseable {
             }
         }
         if (sent > 0) {
+            txFailures = 0;
             txPackets += sent;
         }
         if (sent < count) {

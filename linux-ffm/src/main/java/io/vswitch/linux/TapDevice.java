@@ -13,8 +13,9 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>A tun descriptor has no {@code recvmmsg}: a batch is a loop of {@code read}/{@code write}
  * calls, stopping at the first EAGAIN. Frames keep their VLAN tags (tun writes the tag back into
- * the data), so frames always start at {@code offset}. The hot calls do not capture errno; only
- * when one returns -1 is it repeated through the capturing twin to tell EAGAIN from an error.
+ * the data), so frames always start at {@code offset}. The hot calls do not capture errno
+ * (capturing allocates); a -1 means "nothing now", and only every 64th consecutive one is
+ * repeated through the capturing twin to tell EAGAIN from an error (see {@code Libc}).
  * Threading as {@link AfPacketSocket}: one receiver, one sender, counters readable anywhere.
  */
 public final class TapDevice implements AutoCloseable {
@@ -26,6 +27,8 @@ public final class TapDevice implements AutoCloseable {
     private final MemorySegment rxCapture;
     private final MemorySegment txCapture;
     private boolean closed;
+    private int rxFailures; // consecutive empty receive calls (receiving thread only)
+    private int txFailures; // consecutive failed writes (sending thread only)
 
     private volatile long rxPackets;
     private volatile long txPackets;
@@ -119,7 +122,9 @@ public final class TapDevice implements AutoCloseable {
             // has it, and a read that fills it means the frame was longer than maxLen.
             long room = Math.min(b.byteSize() - offset, (long) maxLen + 1);
             long r = Libc.readAt(fd, dst, room);
-            if (r < 0) {
+            if (r < 0 && (got > 0 || (++rxFailures & Libc.ERRNO_CHECK_MASK) != 0)) {
+                break; // queue empty (EAGAIN); errno is sampled only on empty calls, see Libc
+            } else if (r < 0) {
                 r = Libc.readAt(rxCapture, fd, dst, room);
                 if (r < 0) {
                     int errno = Libc.errno(rxCapture);
@@ -129,6 +134,7 @@ public final class TapDevice implements AutoCloseable {
                     throw new LinuxException("read from TAP", name, errno);
                 }
             }
+            rxFailures = 0;
             if (r > maxLen) {
                 cut++;
                 r = maxLen;
@@ -167,7 +173,9 @@ public final class TapDevice implements AutoCloseable {
             }
             long src = b.address() + start; // bounds checked just above
             long w = Libc.writeAt(fd, src, len);
-            if (w < 0) {
+            if (w < 0 && (++txFailures & Libc.ERRNO_CHECK_MASK) != 0) {
+                break; // no room (EAGAIN/ENOBUFS); errno is sampled, see Libc
+            } else if (w < 0) {
                 w = Libc.writeAt(txCapture, fd, src, len);
                 if (w < 0) {
                     int errno = Libc.errno(txCapture);
@@ -177,6 +185,7 @@ public final class TapDevice implements AutoCloseable {
                     throw new LinuxException("write to TAP", name, errno);
                 }
             }
+            txFailures = 0;
             sent++;
         }
         if (sent > 0) {

@@ -68,6 +68,63 @@ class AfPacketOptionsAndAllocationTest {
         }
     }
 
+    @Test
+    void epollWaitAndTapBatchesAllocateNothing() throws Exception {
+        var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        if (!mx.isThreadAllocatedMemorySupported()) {
+            return;
+        }
+        VethPair.assumeRoot();
+        String name = VethPair.PREFIX + "m" + ProcessHandle.current().pid() % 10;
+        try (TapDevice tap = TapDevice.open(name, BATCH);
+             Arena arena = Arena.ofConfined();
+             Epoll epoll = Epoll.open()) {
+            java.nio.file.Path sysctl = java.nio.file.Path.of("/proc/sys/net/ipv6/conf", name, "disable_ipv6");
+            if (java.nio.file.Files.exists(sysctl)) {
+                java.nio.file.Files.writeString(sysctl, "1");
+            }
+            NetDevice.setUp(name, true);
+            epoll.add(tap.fd(), 1);
+            MemorySegment[] bufs = new MemorySegment[BATCH];
+            int[] starts = new int[BATCH];
+            int[] lengths = new int[BATCH];
+            for (int i = 0; i < BATCH; i++) {
+                bufs[i] = arena.allocate(Frames.BUF, 64);
+                byte[] f = Frames.frame(i, 64);
+                MemorySegment.copy(MemorySegment.ofArray(f), 0, bufs[i], Frames.OFFSET, f.length);
+                starts[i] = Frames.OFFSET;
+                lengths[i] = f.length;
+            }
+            int[] tokens = new int[4];
+            int[] rs = new int[BATCH];
+            int[] rl = new int[BATCH];
+            long sink = 0;
+            long[] perOp = new long[3];
+            for (int pass = 0; pass < 4; pass++) {
+                java.util.Arrays.fill(perOp, 0);
+                for (int r = 0; r < 3000; r++) {
+                    // Written frames enter the stack, which drops them (nothing listens); reads find none.
+                    long t0 = mx.getCurrentThreadAllocatedBytes();
+                    sink += tap.send(bufs, starts, lengths, BATCH);
+                    long t1 = mx.getCurrentThreadAllocatedBytes();
+                    sink += tap.receive(bufs, Frames.OFFSET, 2048, rs, rl);
+                    long t2 = mx.getCurrentThreadAllocatedBytes();
+                    sink += epoll.wait(tokens, 0);
+                    if ((r & 63) == 0) {
+                        epoll.wakeup();
+                    }
+                    long t3 = mx.getCurrentThreadAllocatedBytes();
+                    perOp[0] += t1 - t0;
+                    perOp[1] += t2 - t1;
+                    perOp[2] += t3 - t2;
+                }
+            }
+            assertTrue(perOp[0] + perOp[1] + perOp[2] < 8192, "allocated (send, receive, epoll) "
+                    + java.util.Arrays.toString(perOp) + " bytes in 3000 rounds");
+            assertTrue(sink > 0);
+        }
+    }
+
     private static long rounds(AfPacketSocket sa, AfPacketSocket sb, MemorySegment[] tx, int[] starts,
                                int[] lengths, MemorySegment[] rx, int[] rs, int[] rl, int rounds)
             throws LinuxException {

@@ -24,8 +24,22 @@ import java.nio.ByteOrder;
  * queued before the bind; then {@code PACKET_AUXDATA} (VLAN tags), {@code PACKET_IGNORE_OUTGOING}
  * (a socket never sees its own or its siblings' transmissions), {@code PACKET_QDISC_BYPASS},
  * 4 MiB buffers with {@code SO_RCVBUFFORCE}/{@code SO_SNDBUFFORCE} (the 212,992-byte default
- * holds a few hundred frames), and last {@code bind} with {@code htons(ETH_P_ALL)} and the
- * ifindex.
+ * holds a few hundred frames; without CAP_NET_ADMIN the plain options, capped by the sysctls),
+ * and last {@code bind} with {@code htons(ETH_P_ALL)} and the ifindex.
+ *
+ * <h2>Typical use</h2>
+ * <pre>{@code
+ * try (AfPacketSocket port = AfPacketSocket.open("veth0", 32); Epoll epoll = Epoll.open()) {
+ *     epoll.add(port.fd(), 0);
+ *     while (running) {
+ *         if (epoll.wait(tokens, 100) == 0) continue;
+ *         int n;
+ *         while ((n = port.receive(bufs, 64, 2048, starts, lengths)) > 0) {
+ *             // frame i: bufs[i] from starts[i], lengths[i] bytes, VLAN tag in place
+ *         }
+ *     }
+ * }
+ * }</pre>
  *
  * <h2>VLAN tags</h2>
  * The kernel strips an 802.1Q/802.1ad tag on receive and reports it in the
@@ -128,8 +142,8 @@ public final class AfPacketSocket implements AutoCloseable {
                 setOption(cap, fd, Libc.SOL_PACKET, Libc.PACKET_IGNORE_OUTGOING, one, "PACKET_IGNORE_OUTGOING", ifname);
                 setOption(cap, fd, Libc.SOL_PACKET, Libc.PACKET_QDISC_BYPASS, one, "PACKET_QDISC_BYPASS", ifname);
                 MemorySegment bytes = tmp.allocateFrom(JAVA_INT, SOCKET_BUFFER_BYTES);
-                setOption(cap, fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, bytes, "SO_RCVBUFFORCE", ifname);
-                setOption(cap, fd, Libc.SOL_SOCKET, Libc.SO_SNDBUFFORCE, bytes, "SO_SNDBUFFORCE", ifname);
+                setBuffer(cap, fd, Libc.SO_RCVBUFFORCE, Libc.SO_RCVBUF, bytes, "SO_RCVBUF", ifname);
+                setBuffer(cap, fd, Libc.SO_SNDBUFFORCE, Libc.SO_SNDBUF, bytes, "SO_SNDBUF", ifname);
 
                 MemorySegment sll = tmp.allocate(Libc.SOCKADDR_LL_SIZE, 8);
                 sll.set(JAVA_SHORT, Libc.SLL_FAMILY, (short) Libc.AF_PACKET);
@@ -151,6 +165,21 @@ public final class AfPacketSocket implements AutoCloseable {
             Libc.close(fd);
             throw e;
         }
+    }
+
+    /**
+     * The FORCE variant needs CAP_NET_ADMIN; with only CAP_NET_RAW fall back to the plain option,
+     * which the kernel caps at net.core.[rw]mem_max.
+     */
+    private static void setBuffer(MemorySegment cap, int fd, int forceOption, int plainOption, MemorySegment value,
+                                  String optionName, String ifname) throws LinuxException {
+        if (Libc.setsockopt(cap, fd, Libc.SOL_SOCKET, forceOption, value, (int) value.byteSize()) == 0) {
+            return;
+        }
+        if (Libc.errno(cap) != Errno.EPERM) {
+            throw new LinuxException("set " + optionName + "FORCE on AF_PACKET socket for", ifname, Libc.errno(cap));
+        }
+        setOption(cap, fd, Libc.SOL_SOCKET, plainOption, value, optionName, ifname);
     }
 
     private static void setOption(MemorySegment cap, int fd, int level, int option, MemorySegment value,

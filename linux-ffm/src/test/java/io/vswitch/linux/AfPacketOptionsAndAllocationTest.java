@@ -75,7 +75,7 @@ class AfPacketOptionsAndAllocationTest {
             return;
         }
         VethPair.assumeRoot();
-        String name = VethPair.PREFIX + "m" + ProcessHandle.current().pid() % 10;
+        String name = VethPair.PREFIX + "m1";
         try (TapDevice tap = TapDevice.open(name, BATCH);
              Arena arena = Arena.ofConfined();
              Epoll epoll = Epoll.open()) {

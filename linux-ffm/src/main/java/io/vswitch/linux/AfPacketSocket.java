@@ -24,8 +24,22 @@ import java.nio.ByteOrder;
  * queued before the bind; then {@code PACKET_AUXDATA} (VLAN tags), {@code PACKET_IGNORE_OUTGOING}
  * (a socket never sees its own or its siblings' transmissions), {@code PACKET_QDISC_BYPASS},
  * 4 MiB buffers with {@code SO_RCVBUFFORCE}/{@code SO_SNDBUFFORCE} (the 212,992-byte default
- * holds a few hundred frames), and last {@code bind} with {@code htons(ETH_P_ALL)} and the
- * ifindex.
+ * holds a few hundred frames; without CAP_NET_ADMIN the plain options, capped by the sysctls),
+ * and last {@code bind} with {@code htons(ETH_P_ALL)} and the ifindex.
+ *
+ * <h2>Typical use</h2>
+ * <pre>{@code
+ * try (AfPacketSocket port = AfPacketSocket.open("veth0", 32); Epoll epoll = Epoll.open()) {
+ *     epoll.add(port.fd(), 0);
+ *     while (running) {
+ *         if (epoll.wait(tokens, 100) == 0) continue;
+ *         int n;
+ *         while ((n = port.receive(bufs, 64, 2048, starts, lengths)) > 0) {
+ *             // frame i: bufs[i] from starts[i], lengths[i] bytes, VLAN tag in place
+ *         }
+ *     }
+ * }
+ * }</pre>
  *
  * <h2>VLAN tags</h2>
  * The kernel strips an 802.1Q/802.1ad tag on receive and reports it in the
@@ -71,6 +85,8 @@ public final class AfPacketSocket implements AutoCloseable {
     private final int[] rxVnetShift;
     private final int iovPerMsg;
     private boolean closed;
+    private int rxFailures; // consecutive -1s from recvmmsg (receiving thread only)
+    private int txFailures; // consecutive -1s from sendmmsg (sending thread only)
 
     private volatile long rxPackets;
     private volatile long txPackets;
@@ -146,14 +162,14 @@ public final class AfPacketSocket implements AutoCloseable {
                 throw new LinuxException("open AF_PACKET socket for", ifname, Libc.errno(cap));
             }
             try {
-                MemorySegment one = tmp.allocate(JAVA_INT, 1);
+                MemorySegment one = tmp.allocateFrom(JAVA_INT, 1);
                 setOption(cap, fd, Libc.SOL_PACKET, Libc.PACKET_AUXDATA, one, "PACKET_AUXDATA", ifname);
                 setOption(cap, fd, Libc.SOL_PACKET, Libc.PACKET_IGNORE_OUTGOING, one, "PACKET_IGNORE_OUTGOING", ifname);
                 setOption(cap, fd, Libc.SOL_PACKET, Libc.PACKET_QDISC_BYPASS, one, "PACKET_QDISC_BYPASS", ifname);
                 if (vnetHeaders) setOption(cap, fd, Libc.SOL_PACKET, Libc.PACKET_VNET_HDR, one, "PACKET_VNET_HDR", ifname);
-                MemorySegment bytes = tmp.allocate(JAVA_INT, SOCKET_BUFFER_BYTES);
-                setOption(cap, fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, bytes, "SO_RCVBUFFORCE", ifname);
-                setOption(cap, fd, Libc.SOL_SOCKET, Libc.SO_SNDBUFFORCE, bytes, "SO_SNDBUFFORCE", ifname);
+                MemorySegment bytes = tmp.allocateFrom(JAVA_INT, SOCKET_BUFFER_BYTES);
+                setBuffer(cap, fd, Libc.SO_RCVBUFFORCE, Libc.SO_RCVBUF, bytes, "SO_RCVBUF", ifname);
+                setBuffer(cap, fd, Libc.SO_SNDBUFFORCE, Libc.SO_SNDBUF, bytes, "SO_SNDBUF", ifname);
 
                 MemorySegment sll = tmp.allocate(Libc.SOCKADDR_LL_SIZE, 8);
                 sll.set(JAVA_SHORT, Libc.SLL_FAMILY, (short) Libc.AF_PACKET);
@@ -175,6 +191,21 @@ public final class AfPacketSocket implements AutoCloseable {
             Libc.close(fd);
             throw e;
         }
+    }
+
+    /**
+     * The FORCE variant needs CAP_NET_ADMIN; with only CAP_NET_RAW fall back to the plain option,
+     * which the kernel caps at net.core.[rw]mem_max.
+     */
+    private static void setBuffer(MemorySegment cap, int fd, int forceOption, int plainOption, MemorySegment value,
+                                  String optionName, String ifname) throws LinuxException {
+        if (Libc.setsockopt(cap, fd, Libc.SOL_SOCKET, forceOption, value, (int) value.byteSize()) == 0) {
+            return;
+        }
+        if (Libc.errno(cap) != Errno.EPERM) {
+            throw new LinuxException("set " + optionName + "FORCE on AF_PACKET socket for", ifname, Libc.errno(cap));
+        }
+        setOption(cap, fd, Libc.SOL_SOCKET, plainOption, value, optionName, ifname);
     }
 
     private static void setOption(MemorySegment cap, int fd, int level, int option, MemorySegment value,
@@ -216,7 +247,9 @@ public final class AfPacketSocket implements AutoCloseable {
      * @param startsOut  receives where frame {@code i} starts in {@code buffers[i]}
      * @param lengthsOut receives the length of frame {@code i}
      * @return the number of frames received; 0 when none is waiting (never blocks)
-     * @throws LinuxException for an error other than "nothing waiting" (EAGAIN)
+     * @throws LinuxException for an error other than "nothing waiting" (EAGAIN); errno is
+     *         sampled (see {@code Libc}), so a persistent error is thrown within 64 calls and
+     *         those calls return 0
      */
     public int receive(MemorySegment[] buffers, int offset, int maxLen, int[] startsOut, int[] lengthsOut)
             throws LinuxException {
@@ -243,8 +276,12 @@ public final class AfPacketSocket implements AutoCloseable {
         }
         int got = Libc.recvmmsg(fd, rxMsgs, n, Libc.MSG_DONTWAIT);
         if (got < 0) {
-            // Usually EAGAIN. Learn which through the capturing twin: it is non-blocking too, and
-            // if a frame arrived in between it simply receives it.
+            // Almost always EAGAIN. Capturing errno allocates (Libc class comment), so only every
+            // ERRNO_CHECK_INTERVAL-th consecutive failure asks why, through the capturing twin:
+            // non-blocking too, and if a frame arrived in between it simply receives it.
+            if ((++rxFailures & Libc.ERRNO_CHECK_MASK) != 0) {
+                return 0;
+            }
             got = Libc.recvmmsg(rxCapture, fd, rxMsgs, n, Libc.MSG_DONTWAIT);
             if (got < 0) {
                 int errno = Libc.errno(rxCapture);
@@ -254,6 +291,7 @@ public final class AfPacketSocket implements AutoCloseable {
                 throw new LinuxException("receive on AF_PACKET socket for", name, errno);
             }
         }
+        rxFailures = 0;
         int cut = 0;
         for (int i = 0; i < got; i++) {
             long m = Libc.MMSGHDR_SIZE * i;
@@ -322,7 +360,9 @@ public final class AfPacketSocket implements AutoCloseable {
      *
      * @return how many were sent, counted from the first; when the kernel has no room
      *         (EAGAIN/ENOBUFS) the rest are counted in {@link #txDrops()} and not retried
-     * @throws LinuxException for another error on the first frame
+     * @throws LinuxException for another error on the first frame; errno is sampled (see
+     *         {@code Libc}): a persistent error (e.g. ENETDOWN) is thrown within 64 calls,
+     *         and the frames of the calls before count as drops
      * @throws IllegalArgumentException if {@code count > batchSize} or a frame lies outside its buffer
      */
     public int send(MemorySegment[] buffers, int[] starts, int[] lengths, int count) throws LinuxException {
@@ -346,7 +386,9 @@ public final class AfPacketSocket implements AutoCloseable {
             txIovs.set(JAVA_LONG, v + Libc.IOV_LEN, len);
         }
         int sent = Libc.sendmmsg(fd, txMsgs, count, 0);
-        if (sent < 0) {
+        if (sent < 0 && (++txFailures & Libc.ERRNO_CHECK_MASK) != 0) {
+            sent = 0; // "no room" (EAGAIN/ENOBUFS) until a sampled check says otherwise
+        } else if (sent < 0) {
             sent = Libc.sendmmsg(txCapture, fd, txMsgs, count, 0);
             if (sent < 0) {
                 int errno = Libc.errno(txCapture);
@@ -357,6 +399,7 @@ public final class AfPacketSocket implements AutoCloseable {
             }
         }
         if (sent > 0) {
+            txFailures = 0;
             txPackets += sent;
         }
         if (sent < count) {
@@ -405,6 +448,23 @@ public final class AfPacketSocket implements AutoCloseable {
         txVnet.set(LE_SHORT, b + 4, (short) gsoSize);
         txVnet.set(LE_SHORT, b + 6, (short) csumStart);
         txVnet.set(LE_SHORT, b + 8, (short) csumOffset);
+    }
+
+    /**
+     * Reads back an {@code int} socket option (for tests and diagnostics: proves the options set
+     * at open took effect).
+     */
+    int intOption(int level, int option) throws LinuxException {
+        try (Arena tmp = Arena.ofConfined()) {
+            MemorySegment cap = tmp.allocate(Libc.CAPTURE_LAYOUT);
+            MemorySegment value = tmp.allocate(JAVA_INT);
+            MemorySegment len = tmp.allocateFrom(JAVA_INT, 4);
+            if (Libc.getsockopt(cap, fd, level, option, value, len) < 0) {
+                throw new LinuxException("read option " + level + "/" + option + " of AF_PACKET socket for", name,
+                        Libc.errno(cap));
+            }
+            return value.get(JAVA_INT, 0);
+        }
     }
 
     /** Frames received. */

@@ -45,7 +45,7 @@ public final class Epoll implements AutoCloseable {
         this.events = arena.allocate(Libc.EPOLL_EVENT_SIZE * (maxEvents + 1), 8);
         this.waitCapture = arena.allocate(Libc.CAPTURE_LAYOUT);
         this.drain = arena.allocate(JAVA_LONG);
-        this.one = arena.allocate(JAVA_LONG, 1L); // never written again: safe to share across threads
+        this.one = arena.allocateFrom(JAVA_LONG, 1L); // never written again: safe to share across threads
         this.ctlEvent = arena.allocate(Libc.EPOLL_EVENT_SIZE, 8);
         this.ctlCapture = arena.allocate(Libc.CAPTURE_LAYOUT);
     }
@@ -116,13 +116,19 @@ public final class Epoll implements AutoCloseable {
     public int wait(int[] tokensOut, int timeoutMillis) throws LinuxException {
         // One slot more than the caller can take, so the eventfd never crowds out a token.
         int max = Math.min(tokensOut.length, maxEvents) + 1;
-        int n = Libc.epollWait(waitCapture, epfd, events, max, timeoutMillis);
+        int n = Libc.epollWait(epfd, events, max, timeoutMillis);
         if (n < 0) {
-            int errno = Libc.errno(waitCapture);
-            if (errno == Errno.EINTR) {
-                return 0;
+            // Capturing errno allocates (see Libc), so the plain call runs first; on -1 (rare:
+            // EINTR, or a broken epoll fd) a zero-timeout capturing repeat says which. After an
+            // EINTR it just polls, and its events are as good as any.
+            n = Libc.epollWait(waitCapture, epfd, events, max, 0);
+            if (n < 0) {
+                int errno = Libc.errno(waitCapture);
+                if (errno == Errno.EINTR) {
+                    return 0;
+                }
+                throw new LinuxException("epoll_wait on", "epoll fd " + epfd, errno);
             }
-            throw new LinuxException("epoll_wait on", "epoll fd " + epfd, errno);
         }
         int out = 0;
         for (int i = 0; i < n; i++) {

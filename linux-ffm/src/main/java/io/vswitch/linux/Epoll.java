@@ -114,7 +114,8 @@ public final class Epoll implements AutoCloseable {
      * @return the number of tokens written; 0 on timeout, on {@link #wakeup} or on EINTR
      */
     public int wait(int[] tokensOut, int timeoutMillis) throws LinuxException {
-        // One slot more than the caller can take, so the eventfd never crowds out a token.
+        // One slot more than the caller can take, so the eventfd never crowds out a token. A
+        // surplus user token is skipped this round; level-triggered, it is reported next wait.
         int max = Math.min(tokensOut.length, maxEvents) + 1;
         int n = Libc.epollWait(epfd, events, max, timeoutMillis);
         if (n < 0) {

@@ -207,6 +207,22 @@ public final class Daemon implements AutoCloseable {
         return best;
     }
 
+    /**
+     * Emulates a link on a port: {@code direction} "out" (what the switch sends), "in" (what arrives) or "both";
+     * null params remove it.
+     */
+    public synchronized void setLink(String bridge, String port, String direction, io.vswitch.vswitchd.netem.LinkParams params)
+            throws DaemonException {
+        Bridge b = bridge(bridge);
+        Port p = b.port(port);
+        if (p == null) throw new DaemonException("bridge " + bridge + " has no port " + port);
+        boolean out = direction.equals("out") || direction.equals("both"), in = direction.equals("in") || direction.equals("both");
+        if (!out && !in) throw new DaemonException("direction must be in, out or both, not '" + direction + "'", 2);
+        DatapathThread t = owner.get(p);
+        if (t == null) throw new DaemonException("port " + port + " is not served by a datapath thread");
+        await(t.setLink(p, out, in, params));
+    }
+
     /** Re-reads link state of every port; a change goes to the pipeline (fast-failover, flooding). */
     public synchronized void refreshLinks() {
         for (Bridge b : bridges.values()) {

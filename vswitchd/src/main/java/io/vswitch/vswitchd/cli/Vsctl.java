@@ -33,6 +33,8 @@ import picocli.CommandLine.Parameters;
             "  add-group BR GROUP   mod-group BR GROUP   del-groups BR [GROUP]   dump-groups BR",
             "  add-meter BR METER   mod-meter BR METER   del-meter BR METER   dump-meters BR",
             "  dump-ports BR   fdb-show BR   trace BR PACKET   trace BR --hex BYTES[@IN_PORT]   pmd-stats-show",
+            "  set-link BR PORT [in|out|both] delay=10ms jitter=1ms loss=1% loss-corr=25% rate=100mbit limit=1000",
+            "  clear-link BR PORT   show-link BR PORT      (link emulation in the datapath: no netem qdisc needed)",
             "", "Exit status: 0 success, 1 refused (no such bridge, port in use, OpenFlow error), 2 bad usage,",
             "3 permission denied, 4 no daemon running."})
 public final class Vsctl implements Callable<Integer> {

@@ -102,6 +102,13 @@ public final class CommandHandler {
                 case "dump-meters" -> dumpMeters(a);
                 case "trace" -> trace(a);
                 case "fdb-show" -> fdbShow(a);
+                case "set-link" -> setLink(a);
+                case "clear-link" -> {
+                    need(a, 2, "clear-link BRIDGE PORT");
+                    daemon.setLink(a.get(0), a.get(1), "both", null);
+                    yield Response.ok("");
+                }
+                case "show-link" -> showLink(a);
                 case "pmd-stats-show" -> { daemon.syncStats(); yield Response.ok(daemon.pmdStats()); }
                 default -> Response.error(2, "unknown command '" + cmd + "' (vsctl --help lists them)");
             };
@@ -325,6 +332,37 @@ public final class CommandHandler {
             inPort = k.inPort();
         }
         return Response.ok(new Tracer(b.pipeline()).trace(packet, inPort, System.nanoTime()).report());
+    }
+
+    /** set-link BRIDGE PORT [in|out|both] delay=10ms jitter=1ms loss=1% loss-corr=25% rate=100mbit limit=1000 */
+    private Response setLink(List<String> a) throws DaemonException {
+        if (a.size() < 3) throw new DaemonException("usage: set-link BRIDGE PORT [in|out|both] KEY=VALUE... (delay, jitter, loss, loss-corr, rate, limit)", 2);
+        int from = 2;
+        String direction = "both";
+        if (!a.get(2).contains("=")) {
+            direction = a.get(2);
+            from = 3;
+        }
+        io.vswitch.vswitchd.netem.LinkParams params;
+        try {
+            params = io.vswitch.vswitchd.netem.LinkParams.parse(a.subList(from, a.size()));
+        } catch (IllegalArgumentException e) {
+            throw new DaemonException(e.getMessage(), 2);
+        }
+        daemon.setLink(a.get(0), a.get(1), direction, params);
+        return Response.ok("");
+    }
+
+    private Response showLink(List<String> a) throws DaemonException {
+        need(a, 2, "show-link BRIDGE PORT");
+        Port p = daemon.bridge(a.get(0)).port(a.get(1));
+        if (p == null) throw new DaemonException("bridge " + a.get(0) + " has no port " + a.get(1));
+        StringBuilder sb = new StringBuilder();
+        var out = p.egress;
+        var in = p.ingress;
+        sb.append("out: ").append(out == null ? "not emulated" : out.params() + "\n     " + out.stats()).append('\n');
+        sb.append("in:  ").append(in == null ? "not emulated" : in.params() + "\n     " + in.stats()).append('\n');
+        return Response.ok(sb.toString());
     }
 
     private Response fdbShow(List<String> a) throws DaemonException {

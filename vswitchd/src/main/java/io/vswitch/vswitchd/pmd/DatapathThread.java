@@ -7,6 +7,8 @@ import io.vswitch.datapath.pipeline.PacketSink;
 import io.vswitch.linux.Epoll;
 import io.vswitch.linux.LinuxException;
 import io.vswitch.vswitchd.bridge.Bridge;
+import io.vswitch.vswitchd.netem.LinkEmulator;
+import io.vswitch.vswitchd.netem.LinkParams;
 import io.vswitch.vswitchd.port.AfPacketPort;
 import io.vswitch.vswitchd.port.PatchPort;
 import io.vswitch.vswitchd.port.Port;
@@ -55,8 +57,30 @@ public final class DatapathThread implements Runnable {
     /** Per-thread statistics (pmd-stats-show). */
     private long batches, packets, busyNanos, idleWakeups;
 
-    /** A port this thread serves. */
-    private record Slot(Port port, Bridge bridge, Lane lane) { }
+    /** A port this thread serves, with the sinks its link emulation releases frames into (made once). */
+    private final class Slot {
+        final Port port;
+        final Bridge bridge;
+        final Lane lane;
+        final LinkEmulator.Sink toWire;
+        final LinkEmulator.Sink toPipeline;
+
+        Slot(Port port, Bridge bridge, Lane lane) {
+            this.port = port;
+            this.bridge = bridge;
+            this.lane = lane;
+            this.toWire = p -> {
+                port.enqueue(p);
+                markDirty(port);
+            };
+            this.toPipeline = p -> lane.fastPath.process(p, port.number(), lane, now);
+        }
+    }
+
+    /** The clock reading of the batch being processed (one read per batch). */
+    private long now;
+    /** Whether any served port has link emulation (then the loop also releases due frames). */
+    private boolean emulating;
 
     /** This thread's fast path for one bridge, and the sink that routes its outputs to the bridge's ports. */
     private final class Lane implements PacketSink {
@@ -72,6 +96,10 @@ public final class DatapathThread implements Runnable {
         public void output(int portNumber, Packet p, int queueId) {
             Port out = bridge.port(portNumber);
             if (out == null) return;
+            if (out.egress != null) {
+                out.egress.offer(p, now);
+                return;
+            }
             out.enqueue(p);
             markDirty(out);
         }
@@ -152,6 +180,20 @@ public final class DatapathThread implements Runnable {
         return submit(this::housekeep);
     }
 
+    /**
+     * Sets (or, with null params, removes) link emulation on {@code port} in one or both directions. Frames still
+     * in a replaced emulator are dropped (counted there), as when tc replaces a netem qdisc.
+     */
+    public CompletableFuture<Void> setLink(Port port, boolean egress, boolean ingress, LinkParams params) {
+        return submit(() -> {
+            long seed = System.nanoTime();
+            if (egress) port.egress = params == null ? null : new LinkEmulator(params, seed);
+            if (ingress) port.ingress = params == null ? null : new LinkEmulator(params, seed + 1);
+            emulating = false;
+            for (Slot s : slots) emulating |= s.port.egress != null || s.port.ingress != null;
+        });
+    }
+
     private void reindex() {
         // Epoll tokens are slot indices: re-register after a removal shifted them.
         for (int i = 0; i < slots.size(); i++) {
@@ -175,18 +217,20 @@ public final class DatapathThread implements Runnable {
             while ((c = commands.poll()) != null) c.run();
             int n;
             try {
-                n = epoll.wait(ready, 100);
+                n = epoll.wait(ready, emulating ? emulationTimeout() : 100);
             } catch (LinuxException e) {
                 log.error("pmd{}: epoll_wait failed: {}; stopping this datapath thread", id, e.getMessage());
                 return;
             }
             long start = System.nanoTime();
+            now = start;
             int received = 0;
             for (int i = 0; i < n; i++) {
                 int token = ready[i];
                 if (token >= 0 && token < slots.size()) received += serve(slots.get(token), start);
             }
             received += drainPatches(start);
+            if (emulating) received += releaseEmulated(start);
             flushDirty();
             long end = System.nanoTime();
             if (received > 0) {
@@ -211,10 +255,48 @@ public final class DatapathThread implements Runnable {
             log.warn("pmd{}: receive on {} failed: {}", id, s.port.name(), e.getMessage());
             return 0;
         }
+        LinkEmulator in = s.port.ingress;
+        if (in != null) {
+            for (int i = 0; i < n; i++) in.offer(batch[i], now);
+            return n;
+        }
         FastPath fp = s.lane.fastPath;
         int inPort = s.port.number();
         for (int i = 0; i < n; i++) fp.process(batch[i], inPort, s.lane, now);
         return n;
+    }
+
+    /** Releases the frames whose time has come from every emulated link, in both directions. */
+    private int releaseEmulated(long now) {
+        int n = 0;
+        for (int i = 0; i < slots.size(); i++) {
+            Slot s = slots.get(i);
+            if (s.port.ingress != null) n += s.port.ingress.release(now, s.toPipeline);
+            if (s.port.egress != null) n += s.port.egress.release(now, s.toWire);
+        }
+        return n;
+    }
+
+    /**
+     * How long epoll may sleep with frames in flight on emulated links: until the next is due, but never through
+     * it. Within 2 ms of a release the thread polls instead of sleeping (epoll's millisecond timeout and the
+     * scheduler's wake-up latency would make delays late by up to a millisecond; polling keeps them within
+     * tens of microseconds, and costs CPU only while emulated links carry frames).
+     */
+    private int emulationTimeout() {
+        long next = Long.MAX_VALUE;
+        for (int i = 0; i < slots.size(); i++) {
+            Slot s = slots.get(i);
+            if (s.port.ingress != null) next = Math.min(next, s.port.ingress.nextRelease());
+            if (s.port.egress != null) next = Math.min(next, s.port.egress.nextRelease());
+        }
+        if (next == Long.MAX_VALUE) return 100;
+        long wait = next - System.nanoTime();
+        if (wait <= 2_000_000L) {
+            Thread.onSpinWait();
+            return 0;
+        }
+        return (int) Math.min(100, wait / 1_000_000L - 1);
     }
 
     private int drainPatches(long now) {

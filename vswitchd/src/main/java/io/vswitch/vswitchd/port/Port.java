@@ -16,6 +16,11 @@ public abstract class Port implements AutoCloseable {
 
     private final int number;
     private final String name;
+    /**
+     * Link emulation on this port (null: none, the common case, and then it costs one null check): egress shapes
+     * what the switch sends out of the port, ingress what arrives on it. Set by the owning datapath thread.
+     */
+    public io.vswitch.vswitchd.netem.LinkEmulator egress, ingress;
     protected long rxPackets, rxBytes, txPackets, txBytes, txDropped, rxErrors;
 
     protected Port(int number, String name) {

@@ -136,8 +136,8 @@ public final class Daemon implements AutoCloseable {
         for (Bridge other : bridges.values()) {
             if (other.port(iface) != null) throw new DaemonException("port " + iface + " is already on bridge " + other.name());
         }
-        int number = ofport != null ? ofport : b.freePortNumber();
-        if (number < 1 || number > 0xfeff) throw new DaemonException("ofport " + number + " is out of range (1-65279)");
+        int number = type.equals("internal") ? io.vswitch.datapath.action.OfPort.LOCAL : ofport != null ? ofport : b.freePortNumber();
+        if (!type.equals("internal") && (number < 1 || number > 0xfeff)) throw new DaemonException("ofport " + number + " is out of range (1-65279)");
         if (b.port(number) != null) throw new DaemonException("ofport " + number + " is already used by " + b.port(number).name() + " on " + bridge);
         Port p = attach(b, iface, type, number, new LinkedHashMap<>(options));
         save();
@@ -168,7 +168,19 @@ public final class Daemon implements AutoCloseable {
                 p = pp;
                 thread = threads[0]; // patch peers share a thread: frames cross without a hand-off
             }
-            default -> throw new DaemonException("unknown port type '" + type + "' (afpacket, patch)");
+            case "internal" -> {
+                if (!options.isEmpty()) throw new DaemonException("type=internal takes no options");
+                if (b.port(io.vswitch.datapath.action.OfPort.LOCAL) != null) {
+                    throw new DaemonException("bridge " + b.name() + " already has its internal port " + b.port(io.vswitch.datapath.action.OfPort.LOCAL).name());
+                }
+                try {
+                    p = io.vswitch.vswitchd.port.InternalPort.open(iface, FRAME_CAPACITY);
+                } catch (LinuxException e) {
+                    throw new DaemonException(e.getMessage(), e.errno() == 1 || e.errno() == 13 ? 3 : 1);
+                }
+                thread = leastLoaded();
+            }
+            default -> throw new DaemonException("unknown port type '" + type + "' (afpacket, internal, patch)");
         }
         b.attach(p);
         owner.put(p, thread);

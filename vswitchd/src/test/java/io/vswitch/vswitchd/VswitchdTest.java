@@ -159,6 +159,35 @@ class VswitchdTest {
     }
 
     @Test
+    void internalPortLetsTheHostTalkThroughTheBridge() {
+        String p1 = net.host("h1", "10.0.0.1");
+        String internal = Netns.PREFIX + "br";
+        ok("add-br", "br0");
+        ok("add-port", "br0", p1);
+        try {
+            ok("add-port", "br0", internal, "type=internal");
+            Netns.run("ip", "addr", "add", "10.0.0.254/24", "dev", internal);
+            assertTrue(ok("show").contains("ofport: LOCAL, type: internal, link: up"));
+            assertTrue(net.ping("h1", "10.0.0.254", 3), "host namespace -> bridge's own interface");
+        } finally {
+            ok("del-port", "br0", internal);
+        }
+        assertEquals(1, Netns.exit("ip", "link", "show", internal), "the TAP interface goes with its port");
+    }
+
+    @Test
+    void portDevicesStaySilent() throws Exception {
+        String p1 = net.host("h1", "10.0.0.1");
+        Netns.run("sysctl", "-qw", "net.ipv6.conf." + p1 + ".disable_ipv6=0");
+        ok("add-br", "br0");
+        ok("add-port", "br0", p1);
+        assertEquals("1", Files.readString(Path.of("/proc/sys/net/ipv6/conf", p1, "disable_ipv6")).strip(),
+                "no router solicitations or DAD from a port's device");
+        ok("del-port", "br0", p1);
+        assertEquals("0", Files.readString(Path.of("/proc/sys/net/ipv6/conf", p1, "disable_ipv6")).strip(), "restored");
+    }
+
+    @Test
     void restartRestoresTheConfiguration() throws Exception {
         String p1 = net.host("h1", "10.0.0.1"), p2 = net.host("h2", "10.0.0.2");
         ok("add-br", "br0", "dpid=00000000000000a1");

@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
         description = "Configure a running vswitchd.",
         footer = {"", "Commands:",
             "  add-br BR [dpid=HEX] [fail-mode=standalone|secure]   del-br BR   list-br   br-exists BR",
-            "  add-port BR IFACE [type=afpacket|patch] [ofport=N] [peer=PORT]   del-port BR PORT   list-ports BR",
+            "  add-port BR IFACE [type=afpacket|internal|patch] [ofport=N] [peer=PORT]   del-port BR PORT   list-ports BR",
             "  set-fail-mode BR standalone|secure   get-fail-mode BR",
             "  set-controller BR TARGET...   del-controller BR   get-controller BR   show",
             "  add-flow BR FLOW   add-flows BR FILE   mod-flows BR FLOW   del-flows BR [MATCH]   dump-flows BR [MATCH]",
@@ -62,9 +62,14 @@ public final class Vsctl implements Callable<Integer> {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             try {
                 ch.connect(UnixDomainSocketAddress.of(socket));
+            } catch (java.nio.file.AccessDeniedException | SecurityException e) {
+                System.err.println("vsctl: permission denied on " + socket + " (the control socket is root's: run vsctl as root)");
+                return 3;
             } catch (IOException e) {
-                System.err.println("vsctl: cannot reach vswitchd at " + socket + ": " + e.getMessage());
-                return 4;
+                boolean denied = String.valueOf(e.getMessage()).contains("Permission denied");
+                System.err.println("vsctl: " + (denied ? "permission denied on " + socket + " (run vsctl as root)"
+                        : "cannot reach vswitchd at " + socket + ": " + e.getMessage()));
+                return denied ? 3 : 4;
             }
             ControlProtocol.writeRequest(new OutputStreamWriter(Channels.newOutputStream(ch), StandardCharsets.UTF_8), request);
             BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));

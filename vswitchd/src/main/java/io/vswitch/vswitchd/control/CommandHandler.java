@@ -191,7 +191,7 @@ public final class CommandHandler {
             for (String c : b.controllers()) sb.append("        Controller \"").append(c).append("\"\n");
             for (Port p : b.ports()) {
                 sb.append("        Port ").append(p.name()).append('\n');
-                sb.append("            ofport: ").append(p.number()).append(", type: ").append(daemon.portType(p))
+                sb.append("            ofport: ").append(OfPort.name(p.number())).append(", type: ").append(daemon.portType(p))
                         .append(", link: ").append(p.linkUp() ? "up" : "down");
                 daemon.portOptions(p).forEach((k, v) -> sb.append(", ").append(k).append(": ").append(v));
                 sb.append('\n');

@@ -45,9 +45,30 @@ public final class AfPacketPort extends Port {
     public static AfPacketPort open(int number, String ifname, int frameCapacity) throws LinuxException {
         AfPacketSocket s = AfPacketSocket.open(ifname, BATCH, true);
         AfPacketPort p = new AfPacketPort(number, ifname, s, frameCapacity);
+        p.silenceIpv6();
         p.refreshLink();
         return p;
     }
+
+    /**
+     * A port's device must send nothing the datapath did not decide to send: with IPv6 on, the kernel would emit
+     * router solicitations, DAD and MLD reports from it. So IPv6 is off on the device while it is a port, and put
+     * back as it was when the port goes (a write to /proc/sys, no fork).
+     */
+    private void silenceIpv6() {
+        java.nio.file.Path knob = java.nio.file.Path.of("/proc/sys/net/ipv6/conf", name(), "disable_ipv6");
+        try {
+            String before = java.nio.file.Files.readString(knob).strip();
+            if (!before.equals("1")) {
+                java.nio.file.Files.writeString(knob, "1");
+                ipv6Restore = before;
+            }
+        } catch (java.io.IOException | SecurityException e) {
+            // No IPv6 in this kernel, or no right to change it: nothing to silence or nothing we can do.
+        }
+    }
+
+    private String ipv6Restore;
 
     @Override public Type type() { return Type.AFPACKET; }
 
@@ -150,5 +171,12 @@ public final class AfPacketPort extends Port {
     @Override
     public void close() {
         socket.close();
+        if (ipv6Restore != null) {
+            try {
+                java.nio.file.Files.writeString(java.nio.file.Path.of("/proc/sys/net/ipv6/conf", name(), "disable_ipv6"), ipv6Restore);
+            } catch (java.io.IOException e) {
+                // the device is gone: nothing to restore
+            }
+        }
     }
 }

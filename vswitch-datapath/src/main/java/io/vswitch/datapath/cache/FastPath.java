@@ -72,16 +72,15 @@ public final class FastPath implements Pipeline.CacheSink {
                 justCached = null;
                 if (e == null) {
                     uncacheable++;
-                    t.credit(1, p.length, now);
-                    executor.execute(t.actions, p, sink, now);
+                    int length = p.length;
+                    pipeline.credit(t, executor.execute(t.actions, p, sink, now), 1, length, now);
                     return;
                 }
             }
             if (emc != null) emc.insert(key, h, e);
         }
-        e.packets++;
-        e.bytes += p.length;
-        executor.execute(e.actions, p, sink, now);
+        int length = p.length;
+        e.hit(length, executor.execute(e.actions, p, sink, now));
     }
 
     /** Called by the pipeline during an upcall, on this thread, under its read lock. */
@@ -93,7 +92,7 @@ public final class FastPath implements Pipeline.CacheSink {
     }
 
     private void drop(MegaflowEntry e, long now) {
-        e.flush(now);
+        e.flush(pipeline, now);
         megaflows.remove(e);
         pipeline.unregister(e);
     }
@@ -104,7 +103,7 @@ public final class FastPath implements Pipeline.CacheSink {
      */
     public void flushStats(long now) {
         megaflows.forEach(e -> {
-            e.flush(now);
+            e.flush(pipeline, now);
             if (!e.valid()) {
                 megaflows.remove(e);
                 pipeline.unregister(e);

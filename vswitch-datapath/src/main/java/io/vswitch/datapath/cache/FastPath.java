@@ -23,7 +23,9 @@ import io.vswitch.datapath.pipeline.Translation;
  * A hit is used only if its entry is still valid; invalid entries found on the way are flushed (their pending
  * counts credited) and dropped. Counts of cached hits reach the OpenFlow entries, tables, groups and buckets in
  * {@link #flushStats}, which the owning thread calls periodically (vswitchd: every 100 ms) and before statistics
- * are read. Nothing here allocates on a hit.
+ * are read; crediting goes through {@link Pipeline#credit}, under the pipeline's read lock, so it never interleaves
+ * with a flow-mod. Packets a meter dropped are counted per meter and credited only to what came before that
+ * meter. Nothing here allocates on a hit.
  *
  * <p>Owned by one thread (see the class threading note in {@link Pipeline}).
  */

@@ -33,13 +33,20 @@ import java.util.List;
  * Every key bit that influenced a choice is set in the translation's mask: the classifier reports the subtables it
  * probed; NORMAL consults in_port, VLAN and both MACs; a select group the fields it hashes; TTL checks the TTL;
  * prerequisite checks for set-field the eth_type/ip_proto/VLAN bits; pushes and pops the tag and label words they
- * move. in_port is always exact. More 1-bits than needed only narrow a megaflow; a missing one would be a bug, so
+ * move; and {@link FlowKeyEditor} reports every bit an edit's outcome read (fragment flags for L4 set-fields, ND
+ * type/code, old ND addresses, eth_type), since later lookups see the edited key. in_port is always exact, which
+ * also covers the ingress port's no_recv/no_packet_in config. More 1-bits than needed only narrow a megaflow; a missing one would be a bug, so
  * the rule here is: when in doubt, un-wildcard.
  *
  * <h2>What cannot be cached</h2>
  * pop_mpls and pop_pbb reveal headers the key does not hold. The translator then applies the edits so far to a
  * copy of the packet and parses it again (like Open vSwitch's recirculation), and marks the translation
  * uncacheable: it depended on more than the key.
+ *
+ * <h2>Meters</h2>
+ * A meter may drop the packet at run time: decisions after it still hold, execution just stops there. For each
+ * METER instruction the translation records how far the packet had got (entries, tables, groups, buckets), so a
+ * packet that meter dropped is credited to those only.
  *
  * <p>One instance per call; not thread-safe. Runs under the pipeline's read lock.
  */
@@ -73,7 +80,7 @@ final class Translator {
     private boolean usesPorts, usesLiveness, cacheable = true;
     /** Translating a packet-out: output to TABLE is allowed and runs the pipeline. */
     private boolean packetOut;
-    /** Set when a meter may drop the packet: later decisions still hold, execution just stops there. */
+    /** Nesting of tables, groups and buckets: the trace's indentation and the resubmit guard. */
     private int depth;
 
     Translator(Pipeline pipeline, Packet packet, TraceListener trace, long now) {
@@ -472,7 +479,7 @@ final class Translator {
     // ---------------------------------------------------------------------------------------------- groups
 
     private void group(int groupId, FlowEntry entry) {
-        groupDeps.add(groupId); // even when missing: adding it later must invalidate this decision
+        dependOnGroup(groupId); // even when missing: adding it later must invalidate this decision
         Group g = pipeline.groups().get(groupId);
         if (g == null) {
             note("group:" + groupId + ": no such group, dropped");
@@ -536,10 +543,14 @@ final class Translator {
         }
     }
 
+    private void dependOnGroup(int groupId) {
+        if (!groupDeps.contains(groupId)) groupDeps.add(groupId);
+    }
+
     private boolean bucketLive(Bucket b, int depthGuard) {
         if (b.watchPort != Bucket.WATCH_ANY && !pipeline.ports().live(b.watchPort)) return false;
         if (b.watchGroup != Bucket.WATCH_ANY) {
-            groupDeps.add(b.watchGroup); // the watched group's buckets (or its absence) decide liveness
+            dependOnGroup(b.watchGroup); // the watched group's buckets (or its absence) decide liveness
             Group w = pipeline.groups().get(b.watchGroup);
             if (w == null || depthGuard > 8) return false;
             boolean any = false;

@@ -348,11 +348,15 @@ public final class Pipeline {
      * (an entry's last use is updated by those flushes).
      */
     public int expire(long now) {
-        // Collected under the write lock: an entry replaced or modified meanwhile is not expired by a stale scan,
-        // and removeEntries announces only entries it actually removed (two threads expiring at once report once).
+        List<FlowEntry> idle = new ArrayList<>(), hard = new ArrayList<>();
+        tables.collectExpired(now, idle, hard); // a cheap first look, so an idle second takes no write lock
+        if (idle.isEmpty() && hard.isEmpty()) return 0;
+        // Collected again under the write lock: an entry replaced, removed or used meanwhile is not expired by a
+        // stale scan, and removeEntries announces only entries it actually removed (concurrent expiries report once).
         long stamp = lock.writeLock();
         try {
-            List<FlowEntry> idle = new ArrayList<>(), hard = new ArrayList<>();
+            idle.clear();
+            hard.clear();
             tables.collectExpired(now, idle, hard);
             if (idle.isEmpty() && hard.isEmpty()) return 0;
             return removeEntries(hard, FlowRemovedListener.HARD_TIMEOUT, now)

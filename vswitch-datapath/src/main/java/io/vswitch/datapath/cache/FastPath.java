@@ -23,7 +23,9 @@ import io.vswitch.datapath.pipeline.Translation;
  * A hit is used only if its entry is still valid; invalid entries found on the way are flushed (their pending
  * counts credited) and dropped. Counts of cached hits reach the OpenFlow entries, tables, groups and buckets in
  * {@link #flushStats}, which the owning thread calls periodically (vswitchd: every 100 ms) and before statistics
- * are read. Nothing here allocates on a hit.
+ * are read; crediting goes through {@link Pipeline#credit}, under the pipeline's read lock, so it never interleaves
+ * with a flow-mod. Packets a meter dropped are counted per meter and credited only to what came before that
+ * meter. Nothing here allocates on a hit.
  *
  * <p>Owned by one thread (see the class threading note in {@link Pipeline}).
  */
@@ -72,16 +74,15 @@ public final class FastPath implements Pipeline.CacheSink {
                 justCached = null;
                 if (e == null) {
                     uncacheable++;
-                    t.credit(1, p.length, now);
-                    executor.execute(t.actions, p, sink, now);
+                    int length = p.length;
+                    pipeline.credit(t, executor.execute(t.actions, p, sink, now), 1, length, now);
                     return;
                 }
             }
             if (emc != null) emc.insert(key, h, e);
         }
-        e.packets++;
-        e.bytes += p.length;
-        executor.execute(e.actions, p, sink, now);
+        int length = p.length;
+        e.hit(length, executor.execute(e.actions, p, sink, now));
     }
 
     /** Called by the pipeline during an upcall, on this thread, under its read lock. */
@@ -93,7 +94,7 @@ public final class FastPath implements Pipeline.CacheSink {
     }
 
     private void drop(MegaflowEntry e, long now) {
-        e.flush(now);
+        e.flush(pipeline, now);
         megaflows.remove(e);
         pipeline.unregister(e);
     }
@@ -104,7 +105,7 @@ public final class FastPath implements Pipeline.CacheSink {
      */
     public void flushStats(long now) {
         megaflows.forEach(e -> {
-            e.flush(now);
+            e.flush(pipeline, now);
             if (!e.valid()) {
                 megaflows.remove(e);
                 pipeline.unregister(e);

@@ -31,6 +31,16 @@ public final class GroupTable {
             if (id != GroupMod.ALL && Integer.compareUnsigned(id, GroupMod.MAX) > 0) {
                 throw new OpenFlowException(OfError.GROUP_MOD_FAILED_INVALID_GROUP, "group id 0x" + Integer.toHexString(id) + " is reserved");
             }
+            // OpenFlow 1.3 OFPGMFC_CHAINED_GROUP: a group that another group forwards to cannot be deleted alone
+            // (deleting all groups at once is fine). Open vSwitch instead lets the chaining bucket drop.
+            if (id != GroupMod.ALL) {
+                for (Group g : chainingTo(id)) {
+                    if (g.id != id) {
+                        throw new OpenFlowException(OfError.GROUP_MOD_FAILED_CHAINED_GROUP,
+                                "group " + id + " is chained to by group " + g.id);
+                    }
+                }
+            }
             return;
         }
         if (Integer.compareUnsigned(id, GroupMod.MAX) > 0) {

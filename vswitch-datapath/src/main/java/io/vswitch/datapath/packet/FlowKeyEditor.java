@@ -35,33 +35,69 @@ public final class FlowKeyEditor {
      * Output, group, set_queue and other non-editing actions leave the key alone and return true.
      */
     public static boolean apply(Action action, FlowKey key) {
+        return apply(action, key, null);
+    }
+
+    /**
+     * As {@link #apply(Action, FlowKey)}, and ORs into {@code readMask} (laid out like {@link FlowKey#words}; may
+     * be null) every key bit the edit's outcome depended on: whether the header is there (eth_type, ip_proto,
+     * VLAN presence, ICMPv6 type), fragment flags, ND type/code, an ND address's old value. A slow path that
+     * edits keys instead of packets un-wildcards these bits, since the edited key it goes on to match with was
+     * computed from them.
+     */
+    public static boolean apply(Action action, FlowKey key, long[] readMask) {
+        final long[] m = readMask;
         return switch (action) {
-            case Action.SetField sf -> setField(key, sf.field(), sf.value(), sf.valueLow());
-            case Action.PushVlan pv -> pushVlan(key, pv.ethType());
-            case Action.PopVlan pv -> popVlan(key);
-            case Action.PushMpls pm -> pushMpls(key, pm.ethType());
-            case Action.PopMpls pm -> !isMpls(key);
-            case Action.PushPbb pp -> pushPbb(key, pp.ethType());
-            case Action.PopPbb pp -> key.ethType() != ETH_TYPE_PBB;
+            case Action.SetField sf -> setField(key, sf.field(), sf.value(), sf.valueLow(), m);
+            case Action.PushVlan pv -> {
+                read(m, Field.VLAN_TCI);
+                read(m, Field.CVLAN_TCI);
+                yield pushVlan(key, pv.ethType());
+            }
+            case Action.PopVlan pv -> {
+                read(m, Field.VLAN_TCI);
+                read(m, Field.CVLAN_TCI);
+                read(m, Field.ETH_TYPE);
+                yield popVlan(key);
+            }
+            case Action.PushMpls pm -> {
+                read(m, Field.ETH_TYPE);
+                if (m != null) m[FlowKey.W_MPLS_PBB] = -1L;
+                read(m, Field.NW_TTL);
+                yield pushMpls(key, pm.ethType());
+            }
+            case Action.PopMpls pm -> { read(m, Field.ETH_TYPE); yield !isMpls(key); }
+            case Action.PushPbb pp -> {
+                read(m, Field.ETH_TYPE);
+                if (m != null) m[FlowKey.W_MPLS_PBB] = -1L;
+                yield pushPbb(key, pp.ethType());
+            }
+            case Action.PopPbb pp -> { read(m, Field.ETH_TYPE); yield key.ethType() != ETH_TYPE_PBB; }
             case Action.SetMplsTtl st -> {
+                read(m, Field.ETH_TYPE);
                 if (isMpls(key)) key.set(Field.MPLS_TTL, st.ttl());
                 yield true;
             }
             case Action.DecMplsTtl d -> {
+                read(m, Field.ETH_TYPE);
+                read(m, Field.MPLS_TTL);
                 long ttl = key.get(Field.MPLS_TTL);
                 if (isMpls(key) && ttl > 1) key.set(Field.MPLS_TTL, ttl - 1);
                 yield true;
             }
             case Action.SetNwTtl st -> {
+                read(m, Field.ETH_TYPE);
                 if (isIp(key)) key.set(Field.NW_TTL, st.ttl());
                 yield true;
             }
             case Action.DecNwTtl d -> {
+                read(m, Field.ETH_TYPE);
+                read(m, Field.NW_TTL);
                 long ttl = key.get(Field.NW_TTL);
                 if (isIp(key) && ttl > 1) key.set(Field.NW_TTL, ttl - 1);
                 yield true;
             }
-            case Action.CopyTtlOut c -> !isMpls(key); // the inner TTL is not in the key
+            case Action.CopyTtlOut c -> { read(m, Field.ETH_TYPE); yield !isMpls(key); } // inner TTL not in the key
             case Action.CopyTtlIn c -> true;           // changes only headers below the top label
             case Action.Output o -> true;
             case Action.SetQueue q -> true;
@@ -81,7 +117,41 @@ public final class FlowKeyEditor {
 
     /** Sets a field in the key with the semantics of {@link PacketEditor#setField}. */
     public static boolean setField(FlowKey key, Field f, long value, long valueLow) {
+        return setField(key, f, value, valueLow, null);
+    }
+
+    /** As {@link #setField(FlowKey, Field, long, long)}, recording the key bits read in {@code m} (may be null). */
+    public static boolean setField(FlowKey key, Field f, long value, long valueLow, long[] m) {
         long[] w = key.words;
+        switch (f) {
+            case IN_PORT, IN_PHY_PORT, METADATA, TUNNEL_ID, NW_FRAG, IPV6_EXTHDR, ETH_DST, ETH_SRC -> { }
+            case ETH_TYPE -> read(m, Field.ETH_TYPE);
+            case VLAN_VID, VLAN_PCP, VLAN_TCI -> readVlanPresent(m);
+            case CVLAN_TCI -> { if (m != null) m[Field.CVLAN_TCI.word] |= (long) Field.VID_PRESENT << Field.CVLAN_TCI.shift; }
+            case IP_PROTO -> {
+                read(m, Field.ETH_TYPE);
+                read(m, Field.IP_PROTO);
+                read(m, Field.NW_FRAG);
+            }
+            case ICMPV6_TYPE, ICMPV6_CODE, IPV6_ND_TARGET -> {
+                readPrerequisites(m, f);
+                read(m, Field.NW_FRAG);
+                read(m, Field.ICMPV6_TYPE);
+                read(m, Field.ICMPV6_CODE);
+            }
+            case IPV6_ND_SLL, IPV6_ND_TLL -> {
+                readPrerequisites(m, f);
+                read(m, Field.NW_FRAG);
+                read(m, Field.ICMPV6_TYPE);
+                read(m, Field.ICMPV6_CODE);
+                read(m, f); // whether the old address was zero (maybe an absent option)
+            }
+            case TCP_SRC, TCP_DST, UDP_SRC, UDP_DST, SCTP_SRC, SCTP_DST, TCP_FLAGS, ICMPV4_TYPE, ICMPV4_CODE -> {
+                readPrerequisites(m, f);
+                read(m, Field.NW_FRAG);
+            }
+            default -> readPrerequisites(m, f);
+        }
         switch (f) {
             case IN_PORT, IN_PHY_PORT, METADATA, TUNNEL_ID -> key.set(f, value);
             case NW_FRAG, IPV6_EXTHDR -> { } // derived from the headers: read-only
@@ -155,6 +225,31 @@ public final class FlowKeyEditor {
             }
         }
         return true;
+    }
+
+    /** Records that the outcome read field {@code f} (all of it). */
+    private static void read(long[] m, Field f) {
+        if (m == null) return;
+        if (f.is128()) {
+            m[f.word] = -1L;
+            m[f.word + 1] = -1L;
+        } else {
+            m[f.word] |= f.valueMask << f.shift;
+        }
+    }
+
+    private static void readVlanPresent(long[] m) {
+        if (m != null) m[Field.VLAN_TCI.word] |= (long) Field.VID_PRESENT << Field.VLAN_TCI.shift;
+    }
+
+    /** Records the fields {@link io.vswitch.datapath.flow.Prerequisite#heldBy} reads for {@code f}. */
+    private static void readPrerequisites(long[] m, Field f) {
+        if (m == null) return;
+        var p = f.prerequisites();
+        if (p.vlanPresent()) readVlanPresent(m);
+        if (p.ethTypes().length > 0) read(m, Field.ETH_TYPE);
+        if (p.ipProto() >= 0) read(m, Field.IP_PROTO);
+        if (p.icmpv6Types().length > 0) read(m, Field.ICMPV6_TYPE);
     }
 
     private static boolean pushVlan(FlowKey key, int tpid) {

@@ -16,7 +16,8 @@ import io.vswitch.datapath.packet.PacketEditor;
  */
 public final class ActionExecutor {
     private static final Field[] FIELDS = Field.values();
-    private static final int MAX_DEPTH = 16;
+    /** How many clones may nest; the translator stops nesting groups here (see {@code Translator#bucket}). */
+    static final int MAX_DEPTH = 16;
 
     private final Packet[] saved = new Packet[MAX_DEPTH];
     private final int[] savedQueue = new int[MAX_DEPTH];
@@ -34,7 +35,27 @@ public final class ActionExecutor {
 
     public long meterDrops() { return meterDrops; }
 
-    public void execute(DpActions actions, Packet p, PacketSink sink, long nowNanos) {
+    /**
+     * Runs {@code actions} on {@code p}.
+     *
+     * @return -1 when the actions ran to the end, or the ordinal (0 for the first METER instruction, 1 for the
+     *         second, ...) of the meter that dropped the packet: counters of what comes after it must not count it
+     *         (see {@link Translation#creditDropped})
+     */
+    public int execute(DpActions actions, Packet p, PacketSink sink, long nowNanos) {
+        return run(actions, p, sink, nowNanos, false);
+    }
+
+    /**
+     * Applies only the header edits of {@code actions} to {@code p} (with their clones): no output, packet-in,
+     * metering or MAC learning touch. The translator's re-parse uses it to see the packet as edited so far
+     * without having any effect twice.
+     */
+    public void executeEdits(DpActions actions, Packet p) {
+        run(actions, p, null, 0, true);
+    }
+
+    private int run(DpActions actions, Packet p, PacketSink sink, long nowNanos, boolean editsOnly) {
         final int[] code = actions.code;
         final long[] args = actions.args;
         final Object[] refs = actions.refs;
@@ -44,8 +65,8 @@ public final class ActionExecutor {
         for (int i = 0; i < n; i++) {
             int c = 3 * i;
             switch (code[c]) {
-                case DpActions.OUTPUT -> sink.output(code[c + 1], p, queue);
-                case DpActions.CONTROLLER -> sink.packetIn(p, (PacketIn) refs[i]);
+                case DpActions.OUTPUT -> { if (!editsOnly) sink.output(code[c + 1], p, queue); }
+                case DpActions.CONTROLLER -> { if (!editsOnly) sink.packetIn(p, (PacketIn) refs[i]); }
                 case DpActions.SET_FIELD -> PacketEditor.setField(p, FIELDS[code[c + 1]], args[2 * i], args[2 * i + 1]);
                 case DpActions.PUSH_VLAN -> PacketEditor.pushVlan(p, code[c + 1]);
                 case DpActions.POP_VLAN -> PacketEditor.popVlan(p);
@@ -61,13 +82,14 @@ public final class ActionExecutor {
                 case DpActions.COPY_TTL_IN -> PacketEditor.copyTtlIn(p);
                 case DpActions.SET_QUEUE -> queue = code[c + 1];
                 case DpActions.METER -> {
+                    if (editsOnly) continue;
                     Meter m = (Meter) refs[i];
                     int band = m.apply(p.length, nowNanos);
                     if (band >= 0) {
                         MeterBand b = m.bands.get(band);
                         if (b.type() == MeterBand.Type.DROP) {
                             meterDrops++;
-                            return;
+                            return code[c + 2];
                         }
                         // code[c+1] = 1 when the packet is IP; args = its DSCP (the translator un-wildcarded it).
                         if (code[c + 1] == 1) {
@@ -78,6 +100,7 @@ public final class ActionExecutor {
                     }
                 }
                 case DpActions.SAVE -> {
+                    if (depth == MAX_DEPTH) throw new IllegalStateException("clones nested deeper than " + MAX_DEPTH);
                     Packet s = saved[depth];
                     if (s == null || s.capacity() < p.capacity()) s = saved[depth] = Packet.allocate(Math.max(capacity, p.capacity()));
                     s.copyFrom(p);
@@ -89,10 +112,11 @@ public final class ActionExecutor {
                     p.copyFrom(saved[depth]);
                     queue = savedQueue[depth];
                 }
-                case DpActions.LEARN -> ((MacLearningTable.MacEntry) refs[i]).touch(nowNanos);
+                case DpActions.LEARN -> { if (!editsOnly) ((MacLearningTable.MacEntry) refs[i]).touch(nowNanos); }
                 default -> throw new IllegalStateException("bad datapath opcode " + code[c]);
             }
         }
+        return -1;
     }
 
     /**

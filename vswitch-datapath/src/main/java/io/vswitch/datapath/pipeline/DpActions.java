@@ -29,13 +29,21 @@ public final class DpActions {
     final long[] args;
     final Object[] refs;
     final int count;
+    /** How many METER instructions there are; each carries its ordinal (0, 1, ...) in {@code code[3i+2]}. */
+    final int meterCount;
 
     private DpActions(int[] code, long[] args, Object[] refs, int count) {
         this.code = code;
         this.args = args;
         this.refs = refs;
         this.count = count;
+        int m = 0;
+        for (int i = 0; i < count; i++) if (code[3 * i] == METER) m++;
+        this.meterCount = m;
     }
+
+    /** How many meters the actions pass through (see {@link ActionExecutor#execute}'s result). */
+    public int meterCount() { return meterCount; }
 
     public int size() { return count; }
 

@@ -76,7 +76,10 @@ final class FlowModValidator {
                     }
                 }
                 case Instruction.ApplyActions a -> validateActions(a.actions(), state.copy(), false, false);
-                case Instruction.WriteActions w -> validateActions(w.actions(), state.copy(), true, false);
+                // The action set runs in the specification's order, one action per slot (the last write wins), so
+                // header consistency is checked in that order, not in the order the actions were written.
+                case Instruction.WriteActions w ->
+                        validateActions(Translator.ActionSet.inSetOrder(w.actions()), state.copy(), true, false);
                 case Instruction.ClearActions c -> { }
                 case Instruction.WriteMetadata w -> { }
             }

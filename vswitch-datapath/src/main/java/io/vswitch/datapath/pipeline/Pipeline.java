@@ -177,8 +177,55 @@ public final class Pipeline {
         } finally {
             lock.unlockRead(stamp);
         }
-        t.credit(1, p.length, now);
-        executor.execute(t.actions, p, sink, now);
+        int length = p.length;
+        credit(t, executor.execute(t.actions, p, sink, now), 1, length, now);
+    }
+
+    /**
+     * Credits packets that a translation's actions ran to the end on, under the read lock, so a flush never
+     * interleaves with a write-locked replacement (an identical ADD handing counters to its successor) or reset.
+     * Do not call with the lock held.
+     */
+    public void credit(Translation t, long packets, long bytes, long now) {
+        if (packets == 0) return;
+        long stamp = lock.readLock();
+        try {
+            t.credit(packets, bytes, now);
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
+    /**
+     * Credits packets after execution: {@code dropIndex} is {@link ActionExecutor#execute}'s result (-1 when the
+     * actions ran to the end, else the meter that dropped them: only what came before it counts them).
+     */
+    public void credit(Translation t, int dropIndex, long packets, long bytes, long now) {
+        if (packets == 0) return;
+        long stamp = lock.readLock();
+        try {
+            if (dropIndex < 0) t.credit(packets, bytes, now);
+            else t.creditDropped(dropIndex, packets, bytes, now);
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
+    /**
+     * Credits a cache entry's hits in one read-locked step: {@code packets}/{@code bytes} that ran to the end and,
+     * per meter of the translation, {@code dropped[2k]} packets and {@code dropped[2k+1]} bytes that meter k dropped
+     * ({@code dropped} may be null when there are no meters).
+     */
+    public void credit(Translation t, long packets, long bytes, long[] dropped, long now) {
+        long stamp = lock.readLock();
+        try {
+            t.credit(packets, bytes, now);
+            if (dropped != null) {
+                for (int k = 0; 2 * k < dropped.length; k++) t.creditDropped(k, dropped[2 * k], dropped[2 * k + 1], now);
+            }
+        } finally {
+            lock.unlockRead(stamp);
+        }
     }
 
     /** A cache dropped an entry (evicted or found invalid). */
@@ -195,8 +242,8 @@ public final class Pipeline {
     public void processUncached(Packet p, int inPort, FlowKey scratch, ActionExecutor executor, PacketSink sink, long now) {
         if (!PacketParser.parse(p, inPort, scratch)) ports.countMalformed(inPort);
         Translation t = translate(scratch, p, null, now);
-        t.credit(1, p.length, now);
-        executor.execute(t.actions, p, sink, now);
+        int length = p.length;
+        credit(t, executor.execute(t.actions, p, sink, now), 1, length, now);
     }
 
     private void invalidateWhere(Predicate<Translation> affected) {
@@ -245,14 +292,15 @@ public final class Pipeline {
 
     private void add(FlowMod mod, long now) {
         FlowTable table = tables.get(mod.tableId());
-        if ((mod.flags() & FlowMod.FLAG_CHECK_OVERLAP) != 0 && table.classifier().hasOverlap(mod.match(), mod.priority())) {
-            FlowEntry same = table.classifier().findExact(mod.match(), mod.priority());
-            if (same == null || !same.match.sameAs(mod.match())) {
+        FlowEntry old = table.classifier().findExact(mod.match(), mod.priority());
+        if ((mod.flags() & FlowMod.FLAG_CHECK_OVERLAP) != 0) {
+            // The identical entry (which this ADD replaces) is the only one excused from the overlap check.
+            FlowEntry same = old != null && old.match.sameAs(mod.match()) ? old : null;
+            if (table.classifier().hasOverlap(mod.match(), mod.priority(), same)) {
                 throw new OpenFlowException(OfError.FLOW_MOD_FAILED_OVERLAP,
                         "an entry of priority " + mod.priority() + " in table " + mod.tableId() + " overlaps " + mod.match());
             }
         }
-        FlowEntry old = table.classifier().findExact(mod.match(), mod.priority());
         if (old == null && table.size() >= table.maxEntries()) {
             throw new OpenFlowException(OfError.FLOW_MOD_FAILED_TABLE_FULL, "table " + mod.tableId() + " is full (" + table.maxEntries() + " entries)");
         }
@@ -278,9 +326,12 @@ public final class Pipeline {
         removeEntries(targets, reason, now);
     }
 
-    private void removeEntries(List<FlowEntry> targets, int reason, long now) {
-        if (targets.isEmpty()) return;
-        for (FlowEntry e : targets) tables.remove(e);
+    /** Removes entries; returns how many were still in their tables (only those are announced). */
+    private int removeEntries(List<FlowEntry> candidates, int reason, long now) {
+        if (candidates.isEmpty()) return 0;
+        List<FlowEntry> targets = new ArrayList<>(candidates.size());
+        for (FlowEntry e : candidates) if (tables.remove(e)) targets.add(e);
+        if (targets.isEmpty()) return 0;
         Set<FlowEntry> gone = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         gone.addAll(targets);
         invalidateWhere(t -> {
@@ -289,6 +340,7 @@ public final class Pipeline {
         });
         FlowRemovedListener l = flowRemovedListener;
         for (FlowEntry e : targets) l.flowRemoved(e, reason, now);
+        return targets.size();
     }
 
     /**
@@ -297,16 +349,21 @@ public final class Pipeline {
      */
     public int expire(long now) {
         List<FlowEntry> idle = new ArrayList<>(), hard = new ArrayList<>();
-        tables.collectExpired(now, idle, hard);
+        tables.collectExpired(now, idle, hard); // a cheap first look, so an idle second takes no write lock
         if (idle.isEmpty() && hard.isEmpty()) return 0;
+        // Collected again under the write lock: an entry replaced, removed or used meanwhile is not expired by a
+        // stale scan, and removeEntries announces only entries it actually removed (concurrent expiries report once).
         long stamp = lock.writeLock();
         try {
-            removeEntries(hard, FlowRemovedListener.HARD_TIMEOUT, now);
-            removeEntries(idle, FlowRemovedListener.IDLE_TIMEOUT, now);
+            idle.clear();
+            hard.clear();
+            tables.collectExpired(now, idle, hard);
+            if (idle.isEmpty() && hard.isEmpty()) return 0;
+            return removeEntries(hard, FlowRemovedListener.HARD_TIMEOUT, now)
+                    + removeEntries(idle, FlowRemovedListener.IDLE_TIMEOUT, now);
         } finally {
             lock.unlockWrite(stamp);
         }
-        return idle.size() + hard.size();
     }
 
     // ------------------------------------------------------------------------------------------ groups, meters
@@ -325,15 +382,19 @@ public final class Pipeline {
                     removeEntries(tables.usingGroup(id), FlowRemovedListener.GROUP_DELETE, now);
                 }
             }
-            List<Group> replaced = groups.apply(mod, now);
-            if (!replaced.isEmpty()) {
-                invalidateWhere(t -> {
-                    for (Group g : replaced) if (t.usesGroup(g)) return true;
-                    return false;
-                });
+            List<Integer> touched = new ArrayList<>();
+            if (mod.command() == GroupMod.Command.DELETE && mod.groupId() == GroupMod.ALL) {
+                for (Group g : groups.all()) touched.add(g.id);
             } else {
-                changes.incrementAndGet();
+                touched.add(mod.groupId());
             }
+            groups.apply(mod, now);
+            // By id, not by object: a translation that found a group missing, chained to it or watched it is
+            // affected by its addition, modification and deletion alike.
+            invalidateWhere(t -> {
+                for (int id : touched) if (t.dependsOnGroup(id)) return true;
+                return false;
+            });
         } finally {
             lock.unlockWrite(stamp);
         }

@@ -39,6 +39,20 @@ public final class Translation {
     final boolean usesLiveness;
     /** (vlan << 48 | mac) of the addresses NORMAL learned or looked up. */
     final long[] macDependencies;
+    /**
+     * Every group id the translation consulted: groups applied or chained to, groups watched by fast-failover
+     * buckets, and ids that did not exist then. A group-mod on any of them invalidates the decision. (Kept apart
+     * from {@link #groups}, which lists the groups to credit.)
+     */
+    final int[] groupDependencies;
+    /** Entries per meter in {@link #meterPrefixes}. */
+    static final int PREFIX_WIDTH = 5;
+    /**
+     * For the k-th METER instruction, at {@code [k * PREFIX_WIDTH ..]}: how many of {@link #rules}, {@link #lookedUp},
+     * {@link #matched}, {@link #groups} and {@link #buckets} a packet had gone through when that meter ran. A packet
+     * the meter drops counts on those only.
+     */
+    final int[] meterPrefixes;
     /** False when the decision depended on more than the key (headers revealed by pop_mpls/pop_pbb). */
     public final boolean cacheable;
     /** The pipeline's change counter when translation started (see {@link Pipeline#changeCount()}). */
@@ -47,7 +61,8 @@ public final class Translation {
     Translation(DpActions actions, long[] key, long[] mask, FlowEntry[] rules, FlowTable[] lookedUp,
                 FlowTable[] matched, int[] visitedTables, long[][] visitedKeys, int[] visitedPriorities,
                 Group[] groups, Bucket[] buckets, Meter[] meters, boolean usesPorts, boolean usesLiveness,
-                long[] macDependencies, boolean cacheable, long changeCount) {
+                long[] macDependencies, int[] groupDependencies, int[] meterPrefixes, boolean cacheable,
+                long changeCount) {
         this.actions = actions;
         this.key = key;
         this.mask = mask;
@@ -65,18 +80,43 @@ public final class Translation {
         this.usesPorts = usesPorts;
         this.usesLiveness = usesLiveness;
         this.macDependencies = macDependencies;
+        this.groupDependencies = groupDependencies;
+        this.meterPrefixes = meterPrefixes;
         this.cacheable = cacheable;
         this.changeCount = changeCount;
     }
 
-    /** Credits {@code packets} packets of {@code bytes} bytes to every entry, table, group and bucket used. */
-    public void credit(long packets, long bytes, long nowNanos) {
+    /**
+     * Credits {@code packets} packets of {@code bytes} bytes that went all the way through the actions to every
+     * entry, table, group and bucket used. Callers outside the pipeline go through {@link Pipeline#credit}, which
+     * holds the read lock so crediting cannot interleave with an entry's replacement or counter reset.
+     */
+    void credit(long packets, long bytes, long nowNanos) {
         if (packets == 0) return;
-        for (int i = 0; i < rules.length; i++) rules[i].credit(packets, bytes, nowNanos, ruleEpochs[i]);
-        for (FlowTable t : lookedUp) t.credit(packets, 0);
-        for (FlowTable t : matched) t.credit(0, packets);
-        for (Group g : groups) g.credit(packets, bytes);
-        for (Bucket b : buckets) b.credit(packets, bytes);
+        creditPrefix(rules.length, lookedUp.length, matched.length, groups.length, buckets.length, packets, bytes, nowNanos);
+    }
+
+    /**
+     * Credits packets that the {@code meterIndex}-th meter (the executor's result) dropped: only to what they went
+     * through before that meter.
+     */
+    void creditDropped(int meterIndex, long packets, long bytes, long nowNanos) {
+        if (packets == 0) return;
+        int at = meterIndex * PREFIX_WIDTH;
+        creditPrefix(meterPrefixes[at], meterPrefixes[at + 1], meterPrefixes[at + 2], meterPrefixes[at + 3],
+                meterPrefixes[at + 4], packets, bytes, nowNanos);
+    }
+
+    /** How many meters the actions pass through (the length of a per-meter drop-count array). */
+    public int meterCount() { return meterPrefixes.length / PREFIX_WIDTH; }
+
+    private void creditPrefix(int nRules, int nLookedUp, int nMatched, int nGroups, int nBuckets,
+                              long packets, long bytes, long nowNanos) {
+        for (int i = 0; i < nRules; i++) rules[i].credit(packets, bytes, nowNanos, ruleEpochs[i]);
+        for (int i = 0; i < nLookedUp; i++) lookedUp[i].credit(packets, 0);
+        for (int i = 0; i < nMatched; i++) matched[i].credit(0, packets);
+        for (int i = 0; i < nGroups; i++) groups[i].credit(packets, bytes);
+        for (int i = 0; i < nBuckets; i++) buckets[i].credit(packets, bytes);
     }
 
     /** Whether a key matches this translation's megaflow. */
@@ -91,8 +131,8 @@ public final class Translation {
         return false;
     }
 
-    boolean usesGroup(Group g) {
-        for (Group x : groups) if (x == g) return true;
+    boolean dependsOnGroup(int groupId) {
+        for (int x : groupDependencies) if (x == groupId) return true;
         return false;
     }
 

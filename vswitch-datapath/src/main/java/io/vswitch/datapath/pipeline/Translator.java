@@ -33,13 +33,20 @@ import java.util.List;
  * Every key bit that influenced a choice is set in the translation's mask: the classifier reports the subtables it
  * probed; NORMAL consults in_port, VLAN and both MACs; a select group the fields it hashes; TTL checks the TTL;
  * prerequisite checks for set-field the eth_type/ip_proto/VLAN bits; pushes and pops the tag and label words they
- * move. in_port is always exact. More 1-bits than needed only narrow a megaflow; a missing one would be a bug, so
+ * move; and {@link FlowKeyEditor} reports every bit an edit's outcome read (fragment flags for L4 set-fields, ND
+ * type/code, old ND addresses, eth_type), since later lookups see the edited key. in_port is always exact, which
+ * also covers the ingress port's no_recv/no_packet_in config. More 1-bits than needed only narrow a megaflow; a missing one would be a bug, so
  * the rule here is: when in doubt, un-wildcard.
  *
  * <h2>What cannot be cached</h2>
  * pop_mpls and pop_pbb reveal headers the key does not hold. The translator then applies the edits so far to a
  * copy of the packet and parses it again (like Open vSwitch's recirculation), and marks the translation
  * uncacheable: it depended on more than the key.
+ *
+ * <h2>Meters</h2>
+ * A meter may drop the packet at run time: decisions after it still hold, execution just stops there. For each
+ * METER instruction the translation records how far the packet had got (entries, tables, groups, buckets), so a
+ * packet that meter dropped is credited to those only.
  *
  * <p>One instance per call; not thread-safe. Runs under the pipeline's read lock.
  */
@@ -64,10 +71,16 @@ final class Translator {
     private final List<Bucket> buckets = new ArrayList<>();
     private final List<Meter> meters = new ArrayList<>();
     private final List<Long> macDeps = new ArrayList<>();
+    /** Every group id consulted (applied, chained, watched), whether or not it existed. */
+    private final List<Integer> groupDeps = new ArrayList<>();
+    /** Per METER instruction: how far rules, lookedUp, matched, groups and buckets had got (see Translation). */
+    private final List<int[]> meterPrefixes = new ArrayList<>();
+    /** How many clones (group buckets) enclose the current action; the executor saves at most its MAX_DEPTH. */
+    private int cloneDepth;
     private boolean usesPorts, usesLiveness, cacheable = true;
     /** Translating a packet-out: output to TABLE is allowed and runs the pipeline. */
     private boolean packetOut;
-    /** Set when a meter may drop the packet: later decisions still hold, execution just stops there. */
+    /** Nesting of tables, groups and buckets: the trace's indentation and the resubmit guard. */
     private int depth;
 
     Translator(Pipeline pipeline, Packet packet, TraceListener trace, long now) {
@@ -89,7 +102,11 @@ final class Translator {
         work.copyFrom(key);
         mask[FlowKey.W_PORT] |= 0xffffffffL; // in_port: always exact (output to IN_PORT, flooding, learning)
         if (packetOut == null) {
-            runTables(0);
+            if (inPortHas(Ports.CONFIG_NO_RECV)) {
+                note("in_port " + OfPort.name(work.inPort()) + " has no_recv: drop");
+            } else {
+                runTables(0);
+            }
         } else {
             note("packet-out actions");
             this.packetOut = true;
@@ -105,10 +122,16 @@ final class Translator {
             tables[i] = visitedTables.get(i);
             prios[i] = visitedPriorities.get(i);
         }
+        int[] deps = new int[groupDeps.size()];
+        for (int i = 0; i < deps.length; i++) deps[i] = groupDeps.get(i);
+        int[] prefixes = new int[meterPrefixes.size() * Translation.PREFIX_WIDTH];
+        for (int i = 0; i < meterPrefixes.size(); i++) {
+            System.arraycopy(meterPrefixes.get(i), 0, prefixes, i * Translation.PREFIX_WIDTH, Translation.PREFIX_WIDTH);
+        }
         return new Translation(out.build(), value, mask.clone(), rules.toArray(new FlowEntry[0]),
                 lookedUp.toArray(new FlowTable[0]), matched.toArray(new FlowTable[0]), tables,
                 visitedKeys.toArray(new long[0][]), prios, groups.toArray(new Group[0]), buckets.toArray(new Bucket[0]),
-                meters.toArray(new Meter[0]), usesPorts, usesLiveness, macs, cacheable, changeCount);
+                meters.toArray(new Meter[0]), usesPorts, usesLiveness, macs, deps, prefixes, cacheable, changeCount);
     }
 
     // ---------------------------------------------------------------------------------------------- tables
@@ -231,7 +254,7 @@ final class Translator {
     private void edit(Action a, int opcode, int operand) {
         out.add(opcode, operand);
         note(FlowFormatter.formatAction(a));
-        if (!FlowKeyEditor.apply(a, work)) reparse();
+        if (!FlowKeyEditor.apply(a, work, mask)) reparse();
     }
 
     private void setField(Action.SetField s) {
@@ -242,7 +265,9 @@ final class Translator {
         }
         out.add(DpActions.SET_FIELD, f.ordinal(), 0, s.value(), s.valueLow(), null);
         note(FlowFormatter.formatAction(s));
-        FlowKeyEditor.apply(s, work);
+        // The editor reports every key bit its semantics read (fragment flags, ND type/code, old ND addresses,
+        // eth_type): a set-field's effect on the working key depends on them, so later lookups do too.
+        if (!FlowKeyEditor.apply(s, work, mask)) reparse();
     }
 
     private boolean prerequisitesHeld(Field f) {
@@ -267,8 +292,9 @@ final class Translator {
         if (work.get(ttlField) > 1) return true;
         note((ip ? "dec_ttl" : "dec_mpls_ttl") + ": TTL " + work.get(ttlField) + " would expire");
         if (pipeline.invalidTtlToController()) {
-            out.add(DpActions.CONTROLLER, 0, 0, 0, 0, packetIn(PacketIn.REASON_INVALID_TTL, entry, 0xffff));
-            note("-> controller (invalid TTL)");
+            if (addPacketIn(packetIn(PacketIn.REASON_INVALID_TTL, entry, 0xffff), "-> controller (invalid TTL)")) {
+                note("-> controller (invalid TTL)");
+            }
         } else {
             note("-> drop (invalid TTL)");
         }
@@ -314,7 +340,8 @@ final class Translator {
         cacheable = false;
         Packet scratch = Packet.allocate(Math.max(Packet.DEFAULT_CAPACITY, packet.capacity()));
         scratch.copyFrom(packet);
-        new ActionExecutor().execute(out.build(), scratch, EditsOnly.SINK, now);
+        // Edits only: meters, outputs, packet-ins and MAC-entry touches already happened (or will) for real.
+        new ActionExecutor().executeEdits(out.build(), scratch);
         long metadata = work.words[FlowKey.W_METADATA], tunnel = work.words[FlowKey.W_TUNNEL];
         long port = work.words[FlowKey.W_PORT];
         PacketParser.parse(scratch, work.inPort(), work);
@@ -324,13 +351,21 @@ final class Translator {
         note("headers revealed: re-parsed as " + work + " (not cacheable)");
     }
 
-    /** A sink that drops everything: used to replay edits on a scratch copy. */
-    private enum EditsOnly implements PacketSink {
-        SINK;
+    /** Whether the ingress port has this config bit (port config changes invalidate translations using ports). */
+    private boolean inPortHas(int configBit) {
+        usesPorts = true;
+        Ports.Port p = pipeline.ports().get(work.inPort());
+        return p != null && (p.config() & configBit) != 0;
+    }
 
-        @Override public void output(int port, Packet p, int queueId) { }
-
-        @Override public void packetIn(Packet p, PacketIn packetIn) { }
+    /** Adds a packet-in unless the ingress port has no_packet_in; false when suppressed. */
+    private boolean addPacketIn(PacketIn pi, String what) {
+        if (inPortHas(Ports.CONFIG_NO_PACKET_IN)) {
+            note(what + ": in_port " + OfPort.name(work.inPort()) + " has no_packet_in, dropped");
+            return false;
+        }
+        out.add(DpActions.CONTROLLER, 0, 0, 0, 0, pi);
+        return true;
     }
 
     // ---------------------------------------------------------------------------------------------- output
@@ -344,8 +379,9 @@ final class Translator {
             case OfPort.FLOOD, OfPort.ALL -> flood(port == OfPort.FLOOD);
             case OfPort.CONTROLLER -> {
                 int reason = entry != null && entry.isTableMiss() ? PacketIn.REASON_NO_MATCH : PacketIn.REASON_ACTION;
-                out.add(DpActions.CONTROLLER, 0, 0, 0, 0, packetIn(reason, entry, o.maxLen()));
-                note("output:CONTROLLER (reason " + (reason == 0 ? "no_match" : "action") + ", max_len " + o.maxLen() + ")");
+                if (addPacketIn(packetIn(reason, entry, o.maxLen()), "output:CONTROLLER")) {
+                    note("output:CONTROLLER (reason " + (reason == 0 ? "no_match" : "action") + ", max_len " + o.maxLen() + ")");
+                }
             }
             case OfPort.TABLE -> {
                 if (packetOut && entry == null) {
@@ -443,6 +479,7 @@ final class Translator {
     // ---------------------------------------------------------------------------------------------- groups
 
     private void group(int groupId, FlowEntry entry) {
+        dependOnGroup(groupId); // even when missing: adding it later must invalidate this decision
         Group g = pipeline.groups().get(groupId);
         if (g == null) {
             note("group:" + groupId + ": no such group, dropped");
@@ -450,6 +487,11 @@ final class Translator {
         }
         if (depth > MAX_RESUBMIT_DEPTH) {
             note("group:" + groupId + ": chained too deep, dropped");
+            return;
+        }
+        if (cloneDepth >= ActionExecutor.MAX_DEPTH) {
+            // Each chained group runs its buckets in a clone; the executor keeps at most MAX_DEPTH of them.
+            note("group:" + groupId + ": groups nested deeper than " + ActionExecutor.MAX_DEPTH + ", dropped");
             return;
         }
         groups.add(g);
@@ -488,7 +530,9 @@ final class Translator {
         long[] savedKey = work.words.clone();
         boolean savedCacheable = cacheable;
         depth++;
+        if (clone) cloneDepth++;
         applyList(b.actions, entry);
+        if (clone) cloneDepth--;
         depth--;
         System.arraycopy(savedKey, 0, work.words, 0, FlowKey.WORDS);
         if (!savedCacheable) cacheable = false;
@@ -499,9 +543,14 @@ final class Translator {
         }
     }
 
+    private void dependOnGroup(int groupId) {
+        if (!groupDeps.contains(groupId)) groupDeps.add(groupId);
+    }
+
     private boolean bucketLive(Bucket b, int depthGuard) {
         if (b.watchPort != Bucket.WATCH_ANY && !pipeline.ports().live(b.watchPort)) return false;
         if (b.watchGroup != Bucket.WATCH_ANY) {
+            dependOnGroup(b.watchGroup); // the watched group's buckets (or its absence) decide liveness
             Group w = pipeline.groups().get(b.watchGroup);
             if (w == null || depthGuard > 8) return false;
             boolean any = false;
@@ -579,6 +628,8 @@ final class Translator {
             return false;
         }
         meters.add(m);
+        // What the packet has been counted against when this meter runs: if it drops the packet, only these.
+        meterPrefixes.add(new int[] {rules.size(), lookedUp.size(), matched.size(), groups.size(), buckets.size()});
         boolean remarks = false;
         for (MeterBand b : m.bands) remarks |= b.type() == MeterBand.Type.DSCP_REMARK;
         int ip = 0;
@@ -588,7 +639,7 @@ final class Translator {
             ip = 1;
             dscp = work.get(Field.IP_DSCP);
         }
-        out.add(DpActions.METER, ip, 0, dscp, 0, m);
+        out.add(DpActions.METER, ip, meterPrefixes.size() - 1, dscp, 0, m);
         note("meter:" + meterId);
         return true;
     }
@@ -601,8 +652,17 @@ final class Translator {
      * The OpenFlow action set (section 5.10): at most one action of each type, set-field one per field, executed
      * in the specification's order when the pipeline ends. An output is dropped when a group is present.
      */
-    private static final class ActionSet {
+    static final class ActionSet {
         private final List<Action> actions = new ArrayList<>();
+
+        /** {@code list} as an action set: one action per slot (the last written wins), in execution order. */
+        static List<Action> inSetOrder(List<Action> list) {
+            ActionSet s = new ActionSet();
+            s.write(list);
+            List<Action> sorted = new ArrayList<>(s.actions);
+            sorted.sort((x, y) -> Integer.compare(x.actionSetOrder(), y.actionSetOrder()));
+            return sorted;
+        }
 
         void clear() { actions.clear(); }
 

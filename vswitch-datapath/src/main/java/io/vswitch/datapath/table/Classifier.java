@@ -270,12 +270,20 @@ public final class Classifier {
 
     /** Entries of this priority whose match overlaps {@code match} (check_overlap). */
     public boolean hasOverlap(FlowMatch match, int priority) {
+        return hasOverlap(match, priority, null);
+    }
+
+    /**
+     * Whether an entry of this priority other than {@code except} overlaps {@code match} (check_overlap on an ADD
+     * that replaces the identical entry {@code except}: only that entry is excused, not the whole check).
+     */
+    public boolean hasOverlap(FlowMatch match, int priority, FlowEntry except) {
         for (Subtable st : ordered) {
             if (st.maxPriority < priority) continue;
             for (Bucket head : st.heads) {
                 for (Bucket b = head; b != null; b = b.next) {
                     for (FlowEntry e : b.entries) {
-                        if (e.priority == priority && e.match.overlaps(match)) return true;
+                        if (e != except && e.priority == priority && e.match.overlaps(match)) return true;
                     }
                 }
             }

@@ -57,6 +57,11 @@ public final class FlowEntry {
     private volatile int epoch;
     /** The entry that replaced this one by an identical ADD keeping counters: late cached hits go there. */
     volatile FlowEntry successor;
+    /**
+     * The successor's counter epoch when it replaced this entry (written before {@link #successor}): late hits
+     * are forwarded only while the successor's counters have not been reset since.
+     */
+    volatile int successorEpoch;
 
     /** The instructions, decoded. Replaced as a whole by MODIFY. */
     public record Program(List<Instruction> instructions, int meterId, List<Action> applyActions, boolean clearActions,
@@ -123,7 +128,7 @@ public final class FlowEntry {
         if (seenEpoch != epoch) return;
         FlowEntry s = successor;
         if (s != null) {
-            s.credit(n, b, nowNanos, s.epoch);
+            s.credit(n, b, nowNanos, successorEpoch);
             return;
         }
         credit(n, b, nowNanos);

@@ -36,11 +36,13 @@ public final class FlowTables {
     /** Adds the entry a validated ADD describes, replacing {@code old} (same match and priority) if not null. */
     public FlowEntry insert(FlowMod mod, FlowEntry old, long now) {
         FlowTable t = tables[mod.tableId()];
-        FlowEntry e = new FlowEntry(mod, now, nextSequence++);
+        // An identical ADD takes the old entry's place in the tie order among equal-priority overlapping entries.
+        FlowEntry e = new FlowEntry(mod, now, old != null ? old.sequence : nextSequence++);
         if (old != null) {
             remove(old);
             if ((mod.flags() & FlowMod.FLAG_RESET_COUNTS) == 0) {
                 e.credit(Math.max(0, old.packets()), Math.max(0, old.bytes()), now);
+                old.successorEpoch = e.epoch();
                 old.successor = e;
             }
         }
@@ -53,11 +55,14 @@ public final class FlowTables {
         e.modify(instructions, 0, resetCounts, false);
     }
 
-    public void remove(FlowEntry e) {
+    /** Removes {@code e}; false when it had already left its table (so callers notify only once). */
+    public boolean remove(FlowEntry e) {
         if (tables[e.tableId].classifier.remove(e)) {
             e.removed = true;
             timed.remove(e);
+            return true;
         }
+        return false;
     }
 
     /** The entries a modify/delete selects: strict (same match and priority) or every entry the match covers. */

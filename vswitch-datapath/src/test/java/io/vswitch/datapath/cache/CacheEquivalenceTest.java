@@ -34,17 +34,24 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The caches are proven equivalent to the plain pipeline: random flow tables (several tables, masks, priorities,
  * goto, write-actions, set-field, VLAN push/pop, groups of every type, meters, NORMAL, controller, dec_ttl) and
- * random packets go through a {@link FastPath} on one pipeline and through {@link Pipeline#processUncached} on an
- * identical one; every packet must produce the same frames on the same ports and the same packet-ins, and after a
+ * random packets (some of them IP fragments) go through a {@link FastPath} on one pipeline and through
+ * {@link Pipeline#processUncached} on an identical one; groups chain to other groups and fast-failover buckets
+ * watch groups (some missing), flows push and pop MPLS (uncacheable re-parses) and set L4 ports (which later
+ * fragments lack), groups are deleted and re-added, and entries are replaced by identical ADDs whose counters are
+ * then reset; every packet must produce the same frames on the same ports and the same packet-ins, and after a
  * stats flush every entry, table, group and bucket must show the same counters. Flow, group and port changes are
  * interleaved with the traffic, so revalidation is tested too: a cache that kept a stale decision fails here.
  */
 class CacheEquivalenceTest {
     private static final int PORTS = 4;
     private static final long[] MACS = {0x0000000000a1L, 0x0000000000a2L, 0x0000000000a3L, 0xffffffffffffL, 0x01005e000001L};
+    /** One host per port (so hosts move only when a key says so), used as source addresses. */
+    private static final long[] HOSTS = {0x0000000000a1L, 0x0000000000a2L, 0x0000000000a3L, 0x0000000000a4L};
     private static final long[] IPS = {0x0a000001L, 0x0a000002L, 0x0a000102L, 0xc0a80001L};
     private static final int[] TP_PORTS = {22, 80, 443, 5353};
     private static final int[] VLANS = {0, 10, 20};
+    /** Groups 1-4 are one of each type; 5 and 6 chain to lower-numbered groups. */
+    private static final int GROUPS = 6;
 
     private final class Side {
         final Pipeline pipeline;
@@ -109,9 +116,24 @@ class CacheEquivalenceTest {
                 both.accept(p -> p.setLinkUp(port, up));
             }
             if (rnd.nextInt(500) == 0) {
-                GroupMod g = randomGroupMod(rnd, GroupMod.Command.MODIFY, 1 + rnd.nextInt(4));
+                GroupMod g = randomGroupMod(rnd, GroupMod.Command.MODIFY, 1 + rnd.nextInt(GROUPS));
                 tryBoth(both, p -> p.groupMod(g));
             }
+            if (rnd.nextInt(700) == 0) {
+                // Delete a group (refused while another group chains to it) or add one back.
+                int id = 1 + rnd.nextInt(GROUPS + 1);
+                GroupMod g = rnd.nextBoolean() ? new GroupMod(GroupMod.Command.DELETE, id, null, List.of())
+                        : randomGroupMod(rnd, GroupMod.Command.ADD, id);
+                tryBoth(both, p -> p.groupMod(g));
+                if (g.command() == GroupMod.Command.ADD && rnd.nextBoolean()) {
+                    // Flows that used a deleted group went with it: give the re-added group a user again.
+                    FlowMod f = FlowMod.builder(FlowMod.Command.ADD, randomMatch(rnd)).table(rnd.nextInt(3))
+                            .priority(rnd.nextInt(6) * 100).instructions(List.of(new Instruction.ApplyActions(
+                                    List.of(new Action.Group(id))))).build();
+                    tryBoth(both, f);
+                }
+            }
+            if (rnd.nextInt(300) == 0) replaceThenReset(rnd, plain.pipeline, both);
             FlowKey k = pool.get(rnd.nextInt(pool.size()));
             Packet a = packetFor(k), b = packetFor(k);
             int inPort = (int) k.get(Field.IN_PORT);
@@ -124,6 +146,22 @@ class CacheEquivalenceTest {
         FastPath.Stats st = cached.fastPath.stats();
         assertTrue(st.emcHits() + st.megaflowHits() > st.packets() / 2,
                 "the caches must actually serve most packets for this test to mean anything: " + st);
+    }
+
+    /**
+     * Replaces a random entry by an identical ADD (counters kept, late cached hits forwarded to the successor),
+     * then resets the successor's counters: hits cached before the reset must count nowhere.
+     */
+    private void replaceThenReset(Random rnd, Pipeline reference, Consumer<Consumer<Pipeline>> both) {
+        List<FlowEntry> all = sorted(reference.tables().entries(FlowMod.ALL_TABLES));
+        if (all.isEmpty()) return;
+        FlowEntry e = all.get(rnd.nextInt(all.size()));
+        FlowMod add = FlowMod.builder(FlowMod.Command.ADD, e.match).table(e.tableId).priority(e.priority)
+                .instructions(e.instructions()).cookie(e.cookie()).build();
+        FlowMod reset = FlowMod.builder(FlowMod.Command.MODIFY_STRICT, e.match).table(e.tableId).priority(e.priority)
+                .instructions(e.instructions()).flags(FlowMod.FLAG_RESET_COUNTS).build();
+        tryBoth(both, add);
+        tryBoth(both, reset);
     }
 
     private static Packet packetFor(FlowKey k) {
@@ -185,7 +223,7 @@ class CacheEquivalenceTest {
         int inPort = 1 + rnd.nextInt(PORTS);
         k.set(Field.IN_PORT, inPort);
         // Hosts mostly stay on their port; a few move, which makes NORMAL re-learn (and invalidate) now and then.
-        k.set(Field.ETH_SRC, rnd.nextInt(10) == 0 ? MACS[rnd.nextInt(3)] : MACS[inPort % 3]);
+        k.set(Field.ETH_SRC, rnd.nextInt(10) == 0 ? HOSTS[rnd.nextInt(HOSTS.length)] : HOSTS[inPort - 1]);
         k.set(Field.ETH_DST, MACS[rnd.nextInt(MACS.length)]);
         int vlan = VLANS[rnd.nextInt(VLANS.length)];
         if (vlan != 0) k.set(Field.VLAN_VID, vlan | Field.VID_PRESENT);
@@ -205,8 +243,14 @@ class CacheEquivalenceTest {
                 k.set(Field.IP_DSCP, rnd.nextInt(3) * 10);
                 int proto = rnd.nextBoolean() ? 6 : 17;
                 k.set(Field.IP_PROTO, proto);
-                k.set(Field.TCP_SRC, 1024 + rnd.nextInt(3));
-                k.set(Field.TCP_DST, TP_PORTS[rnd.nextInt(TP_PORTS.length)]);
+                int frag = rnd.nextInt(10);
+                if (frag == 0) {
+                    k.set(Field.NW_FRAG, FlowKey.FRAG_ANY | FlowKey.FRAG_LATER); // no L4 header
+                } else {
+                    if (frag == 1) k.set(Field.NW_FRAG, FlowKey.FRAG_ANY); // first fragment: has the L4 header
+                    k.set(Field.TCP_SRC, 1024 + rnd.nextInt(3));
+                    k.set(Field.TCP_DST, TP_PORTS[rnd.nextInt(TP_PORTS.length)]);
+                }
             }
         }
         return k;
@@ -240,6 +284,14 @@ class CacheEquivalenceTest {
                 if (rnd.nextBoolean()) {
                     b.exact(proto == 6 ? Field.TCP_DST : Field.UDP_DST, TP_PORTS[rnd.nextInt(TP_PORTS.length)]);
                 }
+                if (rnd.nextInt(3) == 0) {
+                    b.exact(proto == 6 ? Field.TCP_SRC : Field.UDP_SRC, TP_PORTS[rnd.nextInt(TP_PORTS.length)]);
+                }
+            }
+            if (rnd.nextInt(6) == 0) {
+                int frag = rnd.nextInt(3);
+                b.masked(Field.NW_FRAG, frag == 0 ? 0 : frag == 1 ? FlowKey.FRAG_ANY : FlowKey.FRAG_ANY | FlowKey.FRAG_LATER,
+                        FlowKey.FRAG_ANY | FlowKey.FRAG_LATER);
             }
         }
         return b.build();
@@ -251,8 +303,18 @@ class CacheEquivalenceTest {
         List<Instruction> ins = new ArrayList<>();
         List<Action> apply = new ArrayList<>();
         boolean ip = match.entry(Field.ETH_TYPE) != null && match.entry(Field.ETH_TYPE).value() == 0x0800;
+        FlowMatch.Entry proto = match.entry(Field.IP_PROTO);
         int n = rnd.nextInt(4);
         for (int i = 0; i < n; i++) apply.add(randomAction(rnd, ip));
+        if (ip && rnd.nextInt(25) == 0) {
+            // pop_mpls reveals headers the key does not hold: an uncacheable re-parse.
+            apply.add(new Action.PushMpls(0x8847));
+            apply.add(new Action.PopMpls(0x0800));
+        }
+        if (ip && proto != null && rnd.nextInt(4) == 0) {
+            // A no-op on later fragments: the decision depends on nw_frag.
+            apply.add(new Action.SetField(proto.value() == 6 ? Field.TCP_SRC : Field.UDP_SRC, TP_PORTS[rnd.nextInt(TP_PORTS.length)]));
+        }
         if (rnd.nextInt(8) == 0) ins.add(new Instruction.Meter(1));
         if (!apply.isEmpty()) ins.add(new Instruction.ApplyActions(apply));
         if (rnd.nextInt(4) == 0) ins.add(new Instruction.WriteActions(List.of(new Action.Output(1 + rnd.nextInt(PORTS)))));
@@ -273,7 +335,7 @@ class CacheEquivalenceTest {
             case 3 -> new Action.Output(OfPort.NORMAL);
             case 4 -> new Action.Output(rnd.nextBoolean() ? OfPort.FLOOD : OfPort.ALL);
             case 5 -> new Action.Output(OfPort.CONTROLLER, rnd.nextBoolean() ? 0xffff : 64);
-            case 6 -> new Action.Group(1 + rnd.nextInt(4));
+            case 6 -> new Action.Group(1 + rnd.nextInt(GROUPS));
             case 7 -> new Action.PushVlan(0x8100);
             case 8 -> new Action.PopVlan();
             case 9 -> new Action.SetField(Field.ETH_DST, MACS[rnd.nextInt(3)]);
@@ -284,12 +346,10 @@ class CacheEquivalenceTest {
     }
 
     private static void addGroupsAndMeters(Random rnd, Consumer<Consumer<Pipeline>> both) {
-        GroupMod[] mods = {
-            randomGroupMod(rnd, GroupMod.Command.ADD, 1),
-            randomGroupMod(rnd, GroupMod.Command.ADD, 2),
-            randomGroupMod(rnd, GroupMod.Command.ADD, 3),
-            randomGroupMod(rnd, GroupMod.Command.ADD, 4)};
-        for (GroupMod m : mods) both.accept(p -> p.groupMod(m));
+        for (int id = 1; id <= GROUPS; id++) {
+            GroupMod m = randomGroupMod(rnd, GroupMod.Command.ADD, id);
+            both.accept(p -> p.groupMod(m));
+        }
         MeterMod meter = new MeterMod(MeterMod.Command.ADD, 1, MeterMod.FLAG_PKTPS | MeterMod.FLAG_BURST,
                 List.of(new MeterBand(MeterBand.Type.DROP, 2000, 20, 0)));
         both.accept(p -> p.meterMod(meter));
@@ -302,10 +362,17 @@ class CacheEquivalenceTest {
         for (int i = 0; i < n; i++) {
             List<Action> actions = new ArrayList<>();
             if (rnd.nextBoolean()) actions.add(new Action.SetField(Field.ETH_SRC, MACS[rnd.nextInt(3)]));
+            // Chaining goes to lower ids only (no loops); groups 5 and 6 always chain.
+            if (id > 1 && (id > 4 || rnd.nextInt(4) == 0)) actions.add(new Action.Group(1 + rnd.nextInt(Math.min(id - 1, 4))));
             actions.add(new Action.Output(1 + rnd.nextInt(PORTS)));
             int weight = type == Group.Type.SELECT ? 1 + rnd.nextInt(3) : 0;
-            int watch = type == Group.Type.FAST_FAILOVER ? 1 + rnd.nextInt(PORTS) : Bucket.WATCH_ANY;
-            buckets.add(new Bucket(weight, watch, Bucket.WATCH_ANY, actions));
+            int watchPort = Bucket.WATCH_ANY, watchGroup = Bucket.WATCH_ANY;
+            if (type == Group.Type.FAST_FAILOVER) {
+                // Watch a port, or a group (possibly one that does not exist, or is deleted later).
+                if (rnd.nextBoolean()) watchPort = 1 + rnd.nextInt(PORTS);
+                else watchGroup = rnd.nextBoolean() ? 2 : 5 + rnd.nextInt(GROUPS - 3);
+            }
+            buckets.add(new Bucket(weight, watchPort, watchGroup, actions));
         }
         return new GroupMod(command, id, type, buckets);
     }

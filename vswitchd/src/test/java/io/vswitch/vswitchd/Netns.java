@@ -37,6 +37,16 @@ final class Netns implements AutoCloseable {
 
     String ns(String name) { return PREFIX + name; }
 
+    /** A veth pair in the root namespace, both ends up, IPv6 off (e.g. a trunk between two bridges). */
+    void vethPair(String a, String b) {
+        run("ip", "link", "add", PREFIX + a, "type", "veth", "peer", "name", PREFIX + b);
+        links.add(PREFIX + a);
+        for (String end : new String[] {PREFIX + a, PREFIX + b}) {
+            run("sysctl", "-qw", "net.ipv6.conf." + end + ".disable_ipv6=1");
+            run("ip", "link", "set", end, "up");
+        }
+    }
+
     String in(String ns, String... cmd) {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
         full.addAll(List.of(cmd));

@@ -125,6 +125,28 @@ class VswitchdTest {
     }
 
     @Test
+    void vlanTrunkBetweenTwoBridgesOverARealLink() {
+        // h1 (br0) and h2 (br1) are access ports of VLAN 10; br0 and br1 are joined by a trunk over a veth pair.
+        // The kernel strips the tag of every frame received on the trunk; the port must put it back, or br1's
+        // dl_vlan=10 flow never matches. (This kernel has no 8021q module, so no VLAN interfaces in namespaces.)
+        String p1 = net.host("h1", "10.0.0.1"), p2 = net.host("h2", "10.0.0.2");
+        net.vethPair("ta", "tb");
+        ok("add-br", "br0", "fail-mode=secure");
+        ok("add-br", "br1", "fail-mode=secure");
+        ok("add-port", "br0", p1, "ofport=1");
+        ok("add-port", "br0", Netns.PREFIX + "ta", "ofport=9");
+        ok("add-port", "br1", p2, "ofport=1");
+        ok("add-port", "br1", Netns.PREFIX + "tb", "ofport=9");
+        for (String br : new String[] {"br0", "br1"}) {
+            ok("add-flow", br, "in_port=1,actions=push_vlan:0x8100,set_field:4106->vlan_vid,output:9");
+            ok("add-flow", br, "in_port=9,dl_vlan=10,actions=pop_vlan,output:1");
+        }
+        assertTrue(net.ping("h1", "10.0.0.2", 3), "across the VLAN 10 trunk");
+        String flows = ok("dump-flows", "br1");
+        assertTrue(flows.matches("(?s).*n_packets=[1-9]\\d*.*in_port=9,dl_vlan=10 actions=pop_vlan.*"), flows);
+    }
+
+    @Test
     void patchPortsJoinTwoBridges() {
         String p1 = net.host("h1", "10.0.0.1"), p2 = net.host("h2", "10.0.0.2");
         ok("add-br", "br0");

@@ -235,7 +235,7 @@ public final class Daemon implements AutoCloseable {
             throw new DaemonException("cannot record to " + file + ": " + e.getMessage());
         }
         p.setRecorder(r);
-        log.info("recording {} frames of port {} on bridge {} to {}", direction.name().toLowerCase(), port, bridge, file);
+        log.info("recording port {} on bridge {} ({}) to {}", port, bridge, direction.name().toLowerCase(), file);
     }
 
     /** Stops recording {@code port}: what was recorded is written and the file closed before this returns. */

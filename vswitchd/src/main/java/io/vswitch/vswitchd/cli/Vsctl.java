@@ -33,9 +33,9 @@ import picocli.CommandLine.Parameters;
             "  add-group BR GROUP   mod-group BR GROUP   del-groups BR [GROUP]   dump-groups BR",
             "  add-meter BR METER   mod-meter BR METER   del-meter BR METER   dump-meters BR",
             "  dump-ports BR   fdb-show BR   trace BR PACKET   trace BR --hex BYTES[@IN_PORT]   pmd-stats-show",
-            "  pcap-record BR PORT FILE [rx|tx|both]   (records the port's frames to a pcap file; default both)",
-            "  pcap-stop BR PORT   (writes what is left, closes the file, prints frames written and dropped)",
-            "  pcap-replay BR PORT FILE [--rate PPS]   (the file's frames enter BR as if received on PORT)",
+            "  pcap-record BR PORT FILE [rx|tx|both]   pcap-stop BR PORT   pcap-replay BR PORT FILE [--rate PPS]",
+            "    (record: the port's frames to a pcap file, both ways by default; stop: prints frames written and",
+            "    dropped; replay: the file's frames enter BR as if received on PORT, unpaced unless --rate)",
             "", "Exit status: 0 success, 1 refused (no such bridge, port in use, OpenFlow error), 2 bad usage,",
             "3 permission denied, 4 no daemon running."})
 public final class Vsctl implements Callable<Integer> {

@@ -222,6 +222,11 @@ public final class CommandHandler {
                         .append(", link: ").append(p.linkUp() ? "up" : "down");
                 daemon.portOptions(p).forEach((k, v) -> sb.append(", ").append(k).append(": ").append(v));
                 sb.append('\n');
+                PcapRecorder rec = p.recorder();
+                if (rec != null) {
+                    sb.append("            pcap: ").append(rec.file()).append(" (").append(rec.rx() && rec.tx() ? "both" : rec.rx() ? "rx" : "tx")
+                            .append("), written: ").append(rec.written()).append(", dropped: ").append(rec.dropped()).append('\n');
+                }
             }
         }
         return sb.toString();

@@ -70,6 +70,9 @@ class PcapTest {
         ok("pcap-record", "br0", p2, both.toString());
         ok("pcap-record", "br0", p1, rxOnly.toString(), "rx");
         assertTrue(net.ping("h1", "10.0.0.2", 5), "h1 -> h2 while recording");
+        String show = ok("show");
+        assertTrue(show.contains("pcap: " + both + " (both), written: "), show);
+        assertTrue(show.contains("pcap: " + rxOnly + " (rx), written: "), show);
         String stopped = ok("pcap-stop", "br0", p2);
         assertTrue(stopped.matches("(?s)\\d+ frames written to .*p2-both\\.pcap, 0 dropped.*"), stopped);
         ok("pcap-stop", "br0", p1);

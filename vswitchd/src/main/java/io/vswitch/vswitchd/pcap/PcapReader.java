@@ -35,7 +35,7 @@ public final class PcapReader implements AutoCloseable {
             h = Pcaps.openOffline(file.toString(), PcapHandle.TimestampPrecision.MICRO);
         } catch (PcapNativeException e) {
             throw new IOException(file + " is not a pcap file (libpcap: " + e.getMessage() + ")", e);
-        } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+        } catch (LinkageError e) { // UnsatisfiedLinkError, or pcap4j's native mappings failing to initialise
             throw new IOException("libpcap cannot be loaded (install libpcap0.8): " + e.getMessage(), e);
         }
         DataLinkType dlt = h.getDlt();

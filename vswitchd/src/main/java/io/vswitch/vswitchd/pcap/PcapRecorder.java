@@ -138,7 +138,7 @@ public final class PcapRecorder {
             h = Pcaps.openDead(DataLinkType.EN10MB, FILE_SNAPLEN, PcapHandle.TimestampPrecision.MICRO);
         } catch (PcapNativeException e) {
             throw new IOException("libpcap: " + e.getMessage(), e);
-        } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+        } catch (LinkageError e) { // UnsatisfiedLinkError, or pcap4j's native mappings failing to initialise
             throw new IOException("libpcap cannot be loaded (install libpcap0.8): " + e.getMessage(), e);
         }
         try {

@@ -282,13 +282,10 @@ public final class Daemon implements AutoCloseable {
             t = owner.get(p);
             if (t == null) throw new DaemonException("port " + port + " on bridge " + bridge + " is not served by a datapath thread");
         }
-        long frames = 0, skipped = 0;
+        long skipped = 0;
         try (PcapReader check = PcapReader.open(file)) { // pass 1: the whole file must read
             byte[] f;
-            while ((f = check.next()) != null) {
-                if (usable(f, check.originalLength())) frames++;
-                else skipped++;
-            }
+            while ((f = check.next()) != null) if (!usable(f, check.originalLength())) skipped++;
         } catch (IOException e) {
             throw new DaemonException("cannot replay " + file + ": " + e.getMessage());
         }

@@ -251,6 +251,7 @@ public final class DatapathThread implements Runnable {
             cycleNanos = now;
             for (int i = 0; i < n; i++) batch[i].load(frames[i], 0, frames[i].length);
             process(s, n, now);
+            drainPatches(now); // what crossed a patch goes on now, not after the next epoll wait
             flushDirty();
         });
     }

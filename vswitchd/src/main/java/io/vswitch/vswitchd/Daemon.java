@@ -4,6 +4,8 @@ import io.vswitch.datapath.OpenFlowException;
 import io.vswitch.linux.LinuxException;
 import io.vswitch.vswitchd.bridge.Bridge;
 import io.vswitch.vswitchd.config.Config;
+import io.vswitch.vswitchd.pcap.PcapReader;
+import io.vswitch.vswitchd.pcap.PcapRecorder;
 import io.vswitch.vswitchd.pmd.DatapathThread;
 import io.vswitch.vswitchd.port.AfPacketPort;
 import io.vswitch.vswitchd.port.PatchPort;
@@ -32,6 +34,11 @@ public final class Daemon implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
     /** Packet buffer size of ports (headroom included): room for a 64 KiB GSO super-frame and its tags. */
     public static final int FRAME_CAPACITY = 66 * 1024 + 256;
+    /**
+     * Frame buffers of a port recording: 256 x 66 KiB = 17 MiB while it runs. Whole GSO super-frames fit, and at
+     * ~1 us per frame on the writer a full ring is 256 frames of slack (~0.25 ms of line-rate 64-byte frames).
+     */
+    static final int RECORD_SLOTS = 256;
 
     /** A refused operation; {@code exitCode} is what vsctl exits with. */
     public static final class DaemonException extends Exception {
@@ -198,11 +205,154 @@ public final class Daemon implements AutoCloseable {
     }
 
     private void detach(Bridge b, Port p) throws DaemonException {
+        PcapRecorder rec = p.recorder();
+        p.setRecorder(null);
         DatapathThread t = owner.remove(p);
-        if (t != null) await(t.removePort(p));
+        try {
+            if (t != null) await(t.removePort(p));
+        } finally {
+            if (rec != null) finishRecording(b, p, rec, "port deleted");
+        }
         b.detach(p);
         portOptions.remove(p);
         p.close();
+    }
+
+    // ------------------------------------------------------------------------------------ pcap
+
+    /**
+     * Starts recording {@code port}'s frames ({@code direction}) to {@code file}, created or truncated. Refused,
+     * with nothing created, if the port is missing or already recorded, or the file cannot be written.
+     */
+    public synchronized void pcapRecord(String bridge, String port, Path file, PcapRecorder.Direction direction)
+            throws DaemonException {
+        Bridge b = bridge(bridge);
+        Port p = port(b, port);
+        if (p.recorder() != null) {
+            throw new DaemonException("port " + port + " on bridge " + bridge + " is already being recorded to "
+                    + p.recorder().file() + " (pcap-stop it first)");
+        }
+        for (Bridge other : bridges.values()) {
+            for (Port q : other.ports()) {
+                if (q.recorder() != null && q.recorder().file().toAbsolutePath().normalize().equals(file.toAbsolutePath().normalize())) {
+                    throw new DaemonException(file + " is already being written by the recording of port " + q.name());
+                }
+            }
+        }
+        PcapRecorder r;
+        try {
+            r = PcapRecorder.start(file, direction, RECORD_SLOTS, FRAME_CAPACITY - io.vswitch.datapath.packet.Packet.HEADROOM,
+                    "pcap-" + port);
+        } catch (IOException e) {
+            throw new DaemonException("cannot record to " + file + ": " + e.getMessage());
+        }
+        p.setRecorder(r);
+        log.info("recording port {} on bridge {} ({}) to {}", port, bridge, direction.name().toLowerCase(), file);
+    }
+
+    /** Stops recording {@code port}: what was recorded is written and the file closed before this returns. */
+    public synchronized PcapRecorder.Result pcapStop(String bridge, String port) throws DaemonException {
+        Bridge b = bridge(bridge);
+        Port p = port(b, port);
+        PcapRecorder rec = p.recorder();
+        if (rec == null) throw new DaemonException("port " + port + " on bridge " + bridge + " is not being recorded");
+        p.setRecorder(null);
+        // Frames a datapath thread is offering right now still get in: every thread finishes its batch first.
+        try {
+            for (DatapathThread t : threads) await(t.barrier());
+        } finally {
+            finishRecording(b, p, rec, "pcap-stop");
+        }
+        return rec.stop();
+    }
+
+    private static PcapRecorder.Result finishRecording(Bridge b, Port p, PcapRecorder rec, String why) {
+        PcapRecorder.Result r = rec.stop();
+        log.info("recording of port {} on bridge {} stopped ({}): {}", p.name(), b.name(), why, r);
+        return r;
+    }
+
+    /** What a replay did. */
+    public record ReplayResult(long frames, long skipped, double seconds) { }
+
+    /**
+     * Replays {@code file} into {@code port} as if its frames were received there: through the bridge's
+     * pipeline (flows, NORMAL, recording of the port's rx), out of whatever ports the flows say. The whole file is
+     * checked first (a pcap file of Ethernet frames, readable to its end), so a bad file injects nothing. Frames
+     * go as fast as the datapath takes them (in batches) or at {@code ratePps} (0: unpaced). Frames the capture
+     * cut short, shorter than an Ethernet header, or larger than a port's buffers are skipped and counted.
+     *
+     * <p>Runs on the caller's thread (vsctl waits for it) without holding the daemon's lock, so the daemon's
+     * housekeeping goes on meanwhile; a port deleted during the replay ends it with an error.
+     */
+    public ReplayResult pcapReplay(String bridge, String port, Path file, long ratePps) throws DaemonException {
+        if (ratePps < 0) throw new DaemonException("--rate must be positive, not " + ratePps, 2);
+        Port p;
+        DatapathThread t;
+        synchronized (this) {
+            p = port(bridge(bridge), port);
+            t = owner.get(p);
+            if (t == null) throw new DaemonException("port " + port + " on bridge " + bridge + " is not served by a datapath thread");
+        }
+        long skipped = 0;
+        try (PcapReader check = PcapReader.open(file)) { // pass 1: the whole file must read
+            byte[] f;
+            while ((f = check.next()) != null) if (!usable(f, check.originalLength())) skipped++;
+        } catch (IOException e) {
+            throw new DaemonException("cannot replay " + file + ": " + e.getMessage());
+        }
+        long begin = System.nanoTime();
+        int burst = ratePps == 0 ? AfPacketPort.BATCH : (int) Math.max(1, Math.min(AfPacketPort.BATCH, ratePps / 1000));
+        byte[][] chunk = new byte[burst][];
+        long sent = 0;
+        try (PcapReader in = PcapReader.open(file)) { // pass 2: inject
+            byte[] f;
+            int n = 0;
+            while ((f = in.next()) != null) {
+                if (!usable(f, in.originalLength())) continue;
+                chunk[n++] = f;
+                if (n == burst) {
+                    pace(begin, sent, ratePps);
+                    await(t.inject(p, chunk, n));
+                    sent += n;
+                    n = 0;
+                }
+            }
+            if (n > 0) {
+                pace(begin, sent, ratePps);
+                await(t.inject(p, chunk, n));
+                sent += n;
+            }
+        } catch (IOException e) {
+            throw new DaemonException("replay of " + file + " stopped after " + sent + " frames: " + e.getMessage());
+        } catch (DaemonException e) {
+            throw new DaemonException("replay of " + file + " stopped after " + sent + " frames: " + e.getMessage());
+        }
+        return new ReplayResult(sent, skipped, (System.nanoTime() - begin) / 1e9);
+    }
+
+    private static boolean usable(byte[] frame, int originalLength) {
+        return frame.length >= 14 && frame.length == originalLength && frame.length <= DatapathThread.maxInjectedFrame();
+    }
+
+    /** Sleeps until frame number {@code sent} is due at {@code ratePps} frames per second from {@code begin}. */
+    private static void pace(long begin, long sent, long ratePps) throws DaemonException {
+        if (ratePps == 0) return;
+        long due = begin + (long) (sent * 1e9 / ratePps);
+        long wait;
+        while ((wait = due - System.nanoTime()) > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                throw new DaemonException("interrupted");
+            }
+        }
+    }
+
+    private static Port port(Bridge b, String name) throws DaemonException {
+        Port p = b.port(name);
+        if (p == null) throw new DaemonException("bridge " + b.name() + " has no port " + name);
+        return p;
     }
 
     private DatapathThread leastLoaded() {
@@ -308,11 +458,21 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    /** Stops the datapath threads and closes every port (sockets), leaving the configuration file as it is. */
+    /**
+     * Stops the datapath threads, finishes every recording (files written and closed) and closes every port
+     * (sockets), leaving the configuration file as it is.
+     */
     @Override
     public synchronized void close() {
         for (DatapathThread t : threads) t.stop();
-        for (Bridge b : bridges.values()) for (Port p : b.ports()) p.close();
+        for (Bridge b : bridges.values()) {
+            for (Port p : b.ports()) {
+                PcapRecorder rec = p.recorder();
+                p.setRecorder(null);
+                if (rec != null) finishRecording(b, p, rec, "daemon shutdown");
+                p.close();
+            }
+        }
         owner.clear();
     }
 

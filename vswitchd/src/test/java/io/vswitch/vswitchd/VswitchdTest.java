@@ -266,7 +266,7 @@ class VswitchdTest {
             all[0] = "--rundir";
             all[1] = rundir.toString();
             System.arraycopy(args, 0, all, 2, args.length);
-            return new picocli.CommandLine(new Vsctl()).execute(all);
+            return Vsctl.commandLine().execute(all);
         } finally {
             System.setOut(saved);
             System.setErr(savedErr);

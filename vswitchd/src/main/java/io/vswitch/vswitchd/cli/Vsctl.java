@@ -35,6 +35,9 @@ import picocli.CommandLine.Parameters;
             "  dump-ports BR   fdb-show BR   trace BR PACKET   trace BR --hex BYTES[@IN_PORT]   pmd-stats-show",
             "  set-link BR PORT [in|out|both] delay=10ms jitter=1ms loss=1% loss-corr=25% rate=100mbit limit=1000",
             "  clear-link BR PORT   show-link BR PORT      (link emulation in the datapath: no netem qdisc needed)",
+            "  pcap-record BR PORT FILE [rx|tx|both]   pcap-stop BR PORT   pcap-replay BR PORT FILE [--rate PPS]",
+            "    (record: the port's frames to a pcap file, both ways by default; stop: prints frames written and",
+            "    dropped; replay: the file's frames enter BR as if received on PORT, unpaced unless --rate)",
             "", "Exit status: 0 success, 1 refused (no such bridge, port in use, OpenFlow error), 2 bad usage,",
             "3 permission denied, 4 no daemon running."})
 public final class Vsctl implements Callable<Integer> {
@@ -53,6 +56,11 @@ public final class Vsctl implements Callable<Integer> {
             List<String> lines = readFile(file, request.get(0).equals("add-flows"));
             request = new ArrayList<>(List.of(request.get(0), request.get(1)));
             request.addAll(lines);
+        }
+        String cmd = request.get(0);
+        if ((cmd.equals("pcap-record") || cmd.equals("pcap-replay")) && request.size() >= 4) {
+            // The daemon runs elsewhere: a file named relative to where vsctl runs must mean the same file there.
+            request.set(3, Path.of(request.get(3)).toAbsolutePath().toString());
         }
         Path socket = rundir.resolve("vswitchd.ctl");
         if (!Files.exists(socket)) {
@@ -100,8 +108,15 @@ public final class Vsctl implements Callable<Integer> {
         return lines;
     }
 
-    public static void main(String[] args) {
+    /** vsctl's command line: options it does not know (pcap-replay's --rate) are passed on to the daemon. */
+    public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Vsctl());
+        cl.setUnmatchedOptionsArePositionalParams(true);
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        CommandLine cl = commandLine();
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("vsctl: " + ex.getMessage());
             return ex instanceof IllegalArgumentException ? 2 : 1;

@@ -24,8 +24,10 @@ import io.vswitch.datapath.trace.Tracer;
 import io.vswitch.vswitchd.Daemon;
 import io.vswitch.vswitchd.Daemon.DaemonException;
 import io.vswitch.vswitchd.bridge.Bridge;
+import io.vswitch.vswitchd.pcap.PcapRecorder;
 import io.vswitch.vswitchd.port.Port;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -109,6 +111,13 @@ public final class CommandHandler {
                     yield Response.ok("");
                 }
                 case "show-link" -> showLink(a);
+                case "pcap-record" -> pcapRecord(a);
+                case "pcap-stop" -> {
+                    need(a, 2, "pcap-stop BRIDGE PORT");
+                    PcapRecorder.Result r = daemon.pcapStop(a.get(0), a.get(1));
+                    yield r.error() == null ? Response.ok(r.toString()) : Response.error(1, r.toString());
+                }
+                case "pcap-replay" -> pcapReplay(a);
                 case "pmd-stats-show" -> { daemon.syncStats(); yield Response.ok(daemon.pmdStats()); }
                 default -> Response.error(2, "unknown command '" + cmd + "' (vsctl --help lists them)");
             };
@@ -182,6 +191,31 @@ public final class CommandHandler {
         return Response.ok("");
     }
 
+    private Response pcapRecord(List<String> a) throws DaemonException {
+        if (a.size() < 3 || a.size() > 4) throw new DaemonException("usage: pcap-record BRIDGE PORT FILE [rx|tx|both]", 2);
+        PcapRecorder.Direction d = a.size() == 4 ? PcapRecorder.Direction.parse(a.get(3)) : PcapRecorder.Direction.BOTH;
+        daemon.pcapRecord(a.get(0), a.get(1), Path.of(a.get(2)), d);
+        return Response.ok("");
+    }
+
+    private Response pcapReplay(List<String> a) throws DaemonException {
+        String usage = "usage: pcap-replay BRIDGE PORT FILE [--rate PPS]";
+        long rate = 0;
+        if (a.size() == 5 && a.get(3).equals("--rate")) {
+            try {
+                rate = Long.parseLong(a.get(4));
+            } catch (NumberFormatException e) {
+                throw new DaemonException("--rate must be a number of frames per second, not '" + a.get(4) + "'", 2);
+            }
+            if (rate <= 0) throw new DaemonException("--rate must be positive, not " + rate, 2);
+        } else if (a.size() != 3) {
+            throw new DaemonException(usage, 2);
+        }
+        Daemon.ReplayResult r = daemon.pcapReplay(a.get(0), a.get(1), Path.of(a.get(2)), rate);
+        return Response.ok(String.format("replayed %d frames in %.3f s%s", r.frames(), r.seconds(),
+                r.skipped() == 0 ? "" : " (" + r.skipped() + " skipped: cut short by the capture, or not Ethernet-sized)"));
+    }
+
     private String show() {
         StringBuilder sb = new StringBuilder();
         for (Bridge b : daemon.bridges()) {
@@ -195,6 +229,11 @@ public final class CommandHandler {
                         .append(", link: ").append(p.linkUp() ? "up" : "down");
                 daemon.portOptions(p).forEach((k, v) -> sb.append(", ").append(k).append(": ").append(v));
                 sb.append('\n');
+                PcapRecorder rec = p.recorder();
+                if (rec != null) {
+                    sb.append("            pcap: ").append(rec.file()).append(" (").append(rec.rx() && rec.tx() ? "both" : rec.rx() ? "rx" : "tx")
+                            .append("), written: ").append(rec.written()).append(", dropped: ").append(rec.dropped()).append('\n');
+                }
             }
         }
         return sb.toString();

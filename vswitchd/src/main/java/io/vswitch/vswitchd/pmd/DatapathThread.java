@@ -9,6 +9,7 @@ import io.vswitch.linux.LinuxException;
 import io.vswitch.vswitchd.bridge.Bridge;
 import io.vswitch.vswitchd.netem.LinkEmulator;
 import io.vswitch.vswitchd.netem.LinkParams;
+import io.vswitch.vswitchd.pcap.PcapRecorder;
 import io.vswitch.vswitchd.port.AfPacketPort;
 import io.vswitch.vswitchd.port.PatchPort;
 import io.vswitch.vswitchd.port.Port;
@@ -36,6 +37,12 @@ import org.slf4j.LoggerFactory;
  * </pre>
  * One clock read per batch. Commands (add/remove a port, flush statistics) come through a queue and an eventfd
  * wake-up, and run between batches, so ports are only touched by this thread.
+ *
+ * <h2>Recording and replay</h2>
+ * A recorded port ({@link Port#recorder()} not null) has its received batch offered to the recorder before the
+ * pipeline sees (and maybe edits) it, and each output offered as it is queued; unrecorded ports cost one null
+ * check per batch and per output. Replayed frames ({@link #inject}) arrive as a command and go through the same
+ * path as a received batch, recording included.
  */
 public final class DatapathThread implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(DatapathThread.class);
@@ -96,6 +103,8 @@ public final class DatapathThread implements Runnable {
         public void output(int portNumber, Packet p, int queueId) {
             Port out = bridge.port(portNumber);
             if (out == null) return;
+            PcapRecorder rec = out.recorder();
+            if (rec != null && rec.tx()) rec.offer(p, now);
             if (out.egress != null) {
                 out.egress.offer(p, now);
                 return;
@@ -257,13 +266,53 @@ public final class DatapathThread implements Runnable {
         }
         LinkEmulator in = s.port.ingress;
         if (in != null) {
+            // Recorded as it arrives on the wire, then held by the emulated link before the pipeline sees it.
+            PcapRecorder rec = s.port.recorder();
+            if (rec != null && rec.rx()) for (int i = 0; i < n; i++) rec.offer(batch[i], now);
             for (int i = 0; i < n; i++) in.offer(batch[i], now);
             return n;
         }
+        process(s, n, now);
+        return n;
+    }
+
+    /** Runs the first {@code n} frames of {@code batch} through the slot's bridge as received on its port. */
+    private void process(Slot s, int n, long now) {
+        PcapRecorder rec = s.port.recorder();
+        if (rec != null && rec.rx()) for (int i = 0; i < n; i++) rec.offer(batch[i], now);
         FastPath fp = s.lane.fastPath;
         int inPort = s.port.number();
         for (int i = 0; i < n; i++) fp.process(batch[i], inPort, s.lane, now);
-        return n;
+    }
+
+    /**
+     * Replay: runs {@code frames[0..n)} (n at most {@link AfPacketPort#BATCH}, each at most
+     * {@link #maxInjectedFrame} bytes) through {@code port}'s bridge as if received on {@code port}, then sends
+     * the outputs. Completes when done; fails if this thread no longer serves the port (it was deleted).
+     */
+    public CompletableFuture<Void> inject(Port port, byte[][] frames, int n) {
+        if (n > batch.length) throw new IllegalArgumentException("at most " + batch.length + " frames per injection, not " + n);
+        return submit(() -> {
+            Slot s = null;
+            for (Slot x : slots) if (x.port == port) s = x;
+            if (s == null) throw new IllegalStateException("port " + port.name() + " was removed during the replay");
+            long now = System.nanoTime();
+            this.now = now;
+            for (int i = 0; i < n; i++) batch[i].load(frames[i], 0, frames[i].length);
+            process(s, n, now);
+            drainPatches(now); // what crossed a patch goes on now, not after the next epoll wait
+            flushDirty();
+        });
+    }
+
+    /** The largest frame {@link #inject} takes. */
+    public static int maxInjectedFrame() {
+        return io.vswitch.vswitchd.Daemon.FRAME_CAPACITY - Packet.HEADROOM;
+    }
+
+    /** Completes once this thread has finished the batch it was processing (if any). */
+    public CompletableFuture<Void> barrier() {
+        return submit(() -> { });
     }
 
     /** Releases the frames whose time has come from every emulated link, in both directions. */

@@ -1,6 +1,7 @@
 package io.vswitch.vswitchd.port;
 
 import io.vswitch.datapath.packet.Packet;
+import io.vswitch.vswitchd.pcap.PcapRecorder;
 import java.io.IOException;
 
 /**
@@ -10,6 +11,10 @@ import java.io.IOException;
  *
  * <p>One datapath thread owns a port at a time (receive, transmit and the counters it updates); the control
  * thread only reads counters and closes ports after the thread let go of them.
+ *
+ * <p>A port may be recorded ({@link #recorder}): the datapath threads offer what the port receives (right after
+ * {@link #receive}, before the pipeline edits it) and what they give it to send (at {@link #enqueue}, as the
+ * pipeline left it) to the recorder. They do that, not each implementation, so every kind of port is recordable.
  */
 public abstract class Port implements AutoCloseable {
     public enum Type { AFPACKET, PATCH, INTERNAL }
@@ -22,6 +27,8 @@ public abstract class Port implements AutoCloseable {
      */
     public io.vswitch.vswitchd.netem.LinkEmulator egress, ingress;
     protected long rxPackets, rxBytes, txPackets, txBytes, txDropped, rxErrors;
+    /** Set and cleared by the control thread, read by datapath threads once per batch and per output. */
+    private volatile PcapRecorder recorder;
 
     protected Port(int number, String name) {
         this.number = number;
@@ -51,6 +58,11 @@ public abstract class Port implements AutoCloseable {
 
     /** Link state (carrier) as the port last saw it. */
     public abstract boolean linkUp();
+
+    /** The recording of this port, or null (the common case: a null check is all recording costs then). */
+    public final PcapRecorder recorder() { return recorder; }
+
+    public final void setRecorder(PcapRecorder r) { this.recorder = r; }
 
     public long rxPackets() { return rxPackets; }
 

@@ -13,6 +13,7 @@ import io.vswitch.vswitchd.pcap.PcapRecorder;
 import io.vswitch.vswitchd.port.AfPacketPort;
 import io.vswitch.vswitchd.port.PatchPort;
 import io.vswitch.vswitchd.port.Port;
+import io.vswitch.vswitchd.port.TxBatch;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -76,10 +77,7 @@ public final class DatapathThread implements Runnable {
             this.port = port;
             this.bridge = bridge;
             this.lane = lane;
-            this.toWire = p -> {
-                port.enqueue(p);
-                markDirty(port);
-            };
+            this.toWire = p -> transmit(port, p);
             this.toPipeline = p -> lane.fastPath.process(p, port.number(), lane, now);
         }
     }
@@ -109,8 +107,7 @@ public final class DatapathThread implements Runnable {
                 out.egress.offer(p, now);
                 return;
             }
-            out.enqueue(p);
-            markDirty(out);
+            transmit(out, p);
         }
 
         @Override
@@ -361,6 +358,35 @@ public final class DatapathThread implements Runnable {
         return total;
     }
 
+    /** This thread's transmit batch for each port, by {@link Port#index}. */
+    private TxBatch[] tx = new TxBatch[16];
+
+    private TxBatch txBatch(Port p) {
+        if (p.index >= tx.length) tx = java.util.Arrays.copyOf(tx, Math.max(tx.length * 2, p.index + 1));
+        TxBatch b = tx[p.index];
+        if (b == null) b = tx[p.index] = new TxBatch(AfPacketPort.BATCH);
+        return b;
+    }
+
+    /** Queues a copy of {@code p} on {@code out} (sent at the end of the cycle, or now if the batch is full). */
+    private void transmit(Port out, Packet p) {
+        TxBatch b = txBatch(out);
+        if (!b.add(p)) {
+            send(out, b);
+            b.add(p);
+        }
+        markDirty(out);
+    }
+
+    private void send(Port out, TxBatch b) {
+        try {
+            out.send(b);
+        } catch (IOException e) {
+            b.clear();
+            log.warn("pmd{}: send on {} failed: {}", id, out.name(), e.getMessage());
+        }
+    }
+
     private void markDirty(Port p) {
         for (int i = 0; i < dirtyCount; i++) if (dirty[i] == p) return;
         if (dirtyCount == dirty.length) dirty = java.util.Arrays.copyOf(dirty, dirty.length * 2);
@@ -369,11 +395,7 @@ public final class DatapathThread implements Runnable {
 
     private void flushDirty() {
         for (int i = 0; i < dirtyCount; i++) {
-            try {
-                dirty[i].flush();
-            } catch (IOException e) {
-                log.warn("pmd{}: send on {} failed: {}", id, dirty[i].name(), e.getMessage());
-            }
+            send(dirty[i], txBatch(dirty[i]));
             dirty[i] = null;
         }
         dirtyCount = 0;

@@ -25,7 +25,6 @@ public final class AfPacketPort extends Port {
     public static final int BATCH = 32;
 
     private final AfPacketSocket socket;
-    private final TxBatch tx;
     private final int frameCapacity;
     private Packet[] rxFor;
     private MemorySegment[] rxBuffers;
@@ -37,7 +36,6 @@ public final class AfPacketPort extends Port {
         super(number, name);
         this.socket = socket;
         this.frameCapacity = frameCapacity;
-        this.tx = new TxBatch(BATCH, frameCapacity);
         this.linkUp = true;
     }
 
@@ -109,20 +107,7 @@ public final class AfPacketPort extends Port {
     }
 
     @Override
-    public void enqueue(Packet p) {
-        if (!tx.add(p)) {
-            try {
-                flush();
-            } catch (IOException e) {
-                txDropped += tx.count;
-                tx.count = 0;
-            }
-            tx.add(p);
-        }
-    }
-
-    @Override
-    public void flush() throws IOException {
+    public synchronized void send(TxBatch tx) throws IOException {
         int n = tx.count;
         if (n == 0) return;
         tx.count = 0;
@@ -157,7 +142,7 @@ public final class AfPacketPort extends Port {
 
     @Override public boolean linkUp() { return linkUp; }
 
-    @Override public long txDropped() { return txDropped + tx.oversized + socket.txDrops(); }
+    @Override public long txDropped() { return txDropped; }
 
     @Override
     public long rxDropped() {

@@ -15,7 +15,6 @@ import java.lang.foreign.MemorySegment;
  */
 public final class InternalPort extends Port {
     private final TapDevice tap;
-    private final TxBatch tx;
     private final int frameCapacity;
     private Packet[] rxFor;
     private MemorySegment[] rxBuffers;
@@ -25,7 +24,6 @@ public final class InternalPort extends Port {
         super(OfPort.LOCAL, name);
         this.tap = tap;
         this.frameCapacity = frameCapacity;
-        this.tx = new TxBatch(AfPacketPort.BATCH, 2048);
     }
 
     /** Creates TAP interface {@code name} and brings it up. */
@@ -65,25 +63,17 @@ public final class InternalPort extends Port {
     }
 
     @Override
-    public void enqueue(Packet p) {
-        if (p.gsoType != 0 || p.length > 2048 - Packet.HEADROOM) { // the tap has no offloads on: no super-frames
-            txDropped++;
-            return;
-        }
-        if (p.csumPartial) io.vswitch.datapath.packet.PacketEditor.completePartialChecksum(p);
-        if (!tx.add(p)) {
-            try {
-                flush();
-            } catch (IOException e) {
-                txDropped += tx.count;
-                tx.count = 0;
+    public synchronized void send(TxBatch tx) throws IOException {
+        // The TAP runs without offloads: finish partial checksums; GSO super-frames cannot be delivered whole.
+        for (int i = tx.count - 1; i >= 0; i--) {
+            Packet p = tx.slots[i];
+            if (p.gsoType != 0 || p.length > 65535) {
+                tx.remove(i);
+                txDropped++;
+            } else if (p.csumPartial) {
+                io.vswitch.datapath.packet.PacketEditor.completePartialChecksum(p);
             }
-            tx.add(p);
         }
-    }
-
-    @Override
-    public void flush() throws IOException {
         int n = tx.count;
         if (n == 0) return;
         tx.count = 0;

@@ -16,7 +16,7 @@ public final class PatchPort extends Port {
     public PatchPort(int number, String name, String peerName, int frameCapacity) {
         super(number, name);
         this.peerName = peerName;
-        this.inbox = new TxBatch(AfPacketPort.BATCH * 2, frameCapacity);
+        this.inbox = new TxBatch(AfPacketPort.BATCH * 2);
     }
 
     public String peerName() { return peerName; }
@@ -33,10 +33,10 @@ public final class PatchPort extends Port {
     @Override public int pollFd() { return -1; }
 
     /** Frames waiting in this end (sent by the peer bridge). */
-    public boolean pending() { return inbox.count > 0; }
+    public synchronized boolean pending() { return inbox.count > 0; }
 
     @Override
-    public int receive(Packet[] packets) {
+    public synchronized int receive(Packet[] packets) {
         int n = Math.min(inbox.count, packets.length);
         for (int i = 0; i < n; i++) {
             packets[i].copyFrom(inbox.slots[i]);
@@ -51,20 +51,26 @@ public final class PatchPort extends Port {
     }
 
     @Override
-    public void enqueue(Packet p) {
-        if (peer == null || !peer.linkUp()) {
-            txDropped++;
+    public void send(TxBatch tx) {
+        PatchPort to = peer;
+        int n = tx.count;
+        tx.count = 0;
+        if (to == null) {
+            txDropped += n;
             return;
         }
-        if (!peer.inbox.add(p)) {
-            txDropped++;
-            return;
+        synchronized (to) {
+            for (int i = 0; i < n; i++) {
+                Packet p = tx.slots[i];
+                if (to.inbox.add(p)) {
+                    txPackets++;
+                    txBytes += p.length;
+                } else {
+                    txDropped++;
+                }
+            }
         }
-        txPackets++;
-        txBytes += p.length;
     }
-
-    @Override public void flush() { }
 
     @Override public boolean linkUp() { return peer != null; }
 

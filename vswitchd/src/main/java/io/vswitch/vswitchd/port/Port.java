@@ -5,15 +5,18 @@ import io.vswitch.vswitchd.pcap.PcapRecorder;
 import java.io.IOException;
 
 /**
- * A port of a bridge, as the datapath threads see it: frames come in in batches, frames go out through a
- * transmit batch flushed at the end of each receive batch. Implementations: {@link AfPacketPort} (any Linux
- * netdev, typically the root end of a veth), {@link PatchPort} (to another bridge of the same daemon).
+ * A port of a bridge, as the datapath threads see it: frames come in in batches, frames go out in batches
+ * ({@link TxBatch}) sent at the end of each receive batch. Implementations: {@link AfPacketPort} (any Linux
+ * netdev, typically the root end of a veth), {@link InternalPort} (the bridge's own TAP interface),
+ * {@link PatchPort} (to another bridge of the same daemon).
  *
- * <p>One datapath thread owns a port at a time (receive, transmit and the counters it updates); the control
- * thread only reads counters and closes ports after the thread let go of them.
+ * <p>One datapath thread owns a port's receive side. Any datapath thread may send on it (a frame from a port of
+ * thread 0 may leave on a port of thread 1): each thread fills its own {@link TxBatch} and {@link #send} is
+ * serialised per port, one lock per batch. The control thread only reads counters and closes ports after the
+ * threads let go of them.
  *
  * <p>A port may be recorded ({@link #recorder}): the datapath threads offer what the port receives (right after
- * {@link #receive}, before the pipeline edits it) and what they give it to send (at {@link #enqueue}, as the
+ * {@link #receive}, before the pipeline edits it) and what they give it to send (when they add it to a {@link TxBatch}, as the
  * pipeline left it) to the recorder. They do that, not each implementation, so every kind of port is recordable.
  */
 public abstract class Port implements AutoCloseable {
@@ -50,11 +53,15 @@ public abstract class Port implements AutoCloseable {
      */
     public abstract int receive(Packet[] packets) throws IOException;
 
-    /** Queues a copy of {@code p} for transmission; sent by {@link #flush}. */
-    public abstract void enqueue(Packet p);
+    /**
+     * Sends the frames of {@code batch} and empties it; frames the device refuses are counted as tx drops.
+     * May be called by several datapath threads (each with its own batch): implementations serialise.
+     */
+    public abstract void send(TxBatch batch) throws IOException;
 
-    /** Sends what {@link #enqueue} queued. */
-    public abstract void flush() throws IOException;
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_INDEX = new java.util.concurrent.atomic.AtomicInteger();
+    /** A small daemon-wide number for this port: datapath threads index their per-port transmit batches by it. */
+    public final int index = NEXT_INDEX.getAndIncrement();
 
     /** Link state (carrier) as the port last saw it. */
     public abstract boolean linkUp();

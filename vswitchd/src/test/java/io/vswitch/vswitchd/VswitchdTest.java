@@ -110,6 +110,20 @@ class VswitchdTest {
     }
 
     @Test
+    void framesLargerThanTheEgressMtuAreDroppedAndCounted() {
+        String p1 = net.host("h1", "10.0.0.1"), p2 = net.host("h2", "10.0.0.2");
+        Netns.run("ip", "link", "set", p2, "mtu", "1000");
+        ok("add-br", "br0");
+        ok("add-port", "br0", p1, "ofport=1");
+        ok("add-port", "br0", p2, "ofport=2");
+        assertTrue(net.ping("h1", "10.0.0.2", 1), "small frames pass");
+        // 1400-byte pings do not fit port 2's 1000-byte MTU (h1 may send them: its own MTU is 1500).
+        assertFalse(Netns.exit("ip", "netns", "exec", net.ns("h1"), "ping", "-c", "2", "-W", "1", "-M", "dont", "-s", "1400", "10.0.0.2") == 0);
+        assertTrue(ok("dump-ports", "br0").matches("(?s).*port 2 .*tx pkts=\\d+, bytes=\\d+, drop=[1-9].*"), ok("dump-ports", "br0"));
+        assertTrue(net.ping("h1", "10.0.0.2", 1), "and small frames still pass after");
+    }
+
+    @Test
     void secureBridgeForwardsOnlyWhatFlowsSay() {
         String p1 = net.host("h1", "10.0.0.1"), p2 = net.host("h2", "10.0.0.2");
         ok("add-br", "br0", "fail-mode=secure");

@@ -31,6 +31,8 @@ public final class AfPacketPort extends Port {
     private final int[] rxStarts = new int[BATCH], rxLengths = new int[BATCH];
     private boolean linkUp;
     private long partialChecksumsCompleted;
+    private volatile int mtu = 1500;
+    private long mtuDrops;
 
     private AfPacketPort(int number, String name, AfPacketSocket socket, int frameCapacity) {
         super(number, name);
@@ -108,6 +110,17 @@ public final class AfPacketPort extends Port {
 
     @Override
     public synchronized void send(TxBatch tx) throws IOException {
+        // The device's MTU bounds what it takes (GSO frames aside: they are cut to gso_size on the way). An
+        // oversize frame would also stop sendmmsg for every frame behind it, so it is dropped here, counted.
+        int maxFrame = mtu + 18; // Ethernet header and one VLAN tag
+        for (int i = tx.count - 1; i >= 0; i--) {
+            Packet p = tx.slots[i];
+            if (p.gsoType == 0 && p.length > maxFrame) {
+                tx.remove(i);
+                txDropped++;
+                mtuDrops++;
+            }
+        }
         int n = tx.count;
         if (n == 0) return;
         tx.count = 0;
@@ -132,6 +145,7 @@ public final class AfPacketPort extends Port {
         boolean up;
         try {
             up = NetDevice.isUp(name()) && NetDevice.hasCarrier(name());
+            mtu = NetDevice.mtu(name());
         } catch (LinuxException e) {
             up = false;
         }
@@ -143,6 +157,11 @@ public final class AfPacketPort extends Port {
     @Override public boolean linkUp() { return linkUp; }
 
     @Override public long txDropped() { return txDropped; }
+
+    /** Frames dropped because they were larger than the device's MTU. */
+    public long mtuDrops() { return mtuDrops; }
+
+    public int mtu() { return mtu; }
 
     @Override
     public long rxDropped() {

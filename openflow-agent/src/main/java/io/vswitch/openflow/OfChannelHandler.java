@@ -337,6 +337,12 @@ final class OfChannelHandler extends ChannelInboundHandlerAdapter {
                 }
                 write(factory.buildPortStatsReply().setXid(xid).setEntries(list).build());
             }
+            case OFTableFeaturesStatsRequest tf -> {
+                if (!tf.getEntries().isEmpty()) {
+                    throw new Rejection(12 /* OFPET_TABLE_FEATURES_FAILED */, 5 /* OFPTFFC_EPERM */, "table features cannot be changed");
+                }
+                for (OFTableFeaturesStatsReply r : OfTableFeatures.replies(factory, xid, be.pipeline())) write(r);
+            }
             case OFPortDescStatsRequest pd -> write(factory.buildPortDescStatsReply().setXid(xid).setEntries(portDescs()).build());
             default -> throw new Rejection(Rejection.BAD_REQUEST, Rejection.BRC_BAD_MULTIPART, "unsupported multipart " + sr.getStatsType());
         }

@@ -223,6 +223,14 @@ final class OfChannelHandler extends ChannelInboundHandlerAdapter {
                 checkWritable();
                 be.pipeline().flowMod(OfConvert.flowMod(fm));
             }
+            case OFGroupMod gm -> {
+                checkWritable();
+                be.pipeline().groupMod(OfGroupsMeters.groupMod(gm));
+            }
+            case OFMeterMod mm -> {
+                checkWritable();
+                be.pipeline().meterMod(OfGroupsMeters.meterMod(mm));
+            }
             case OFPacketOut po -> {
                 checkWritable();
                 packetOut(po);
@@ -339,10 +347,22 @@ final class OfChannelHandler extends ChannelInboundHandlerAdapter {
             }
             case OFTableFeaturesStatsRequest tf -> {
                 if (!tf.getEntries().isEmpty()) {
-                    throw new Rejection(12 /* OFPET_TABLE_FEATURES_FAILED */, 5 /* OFPTFFC_EPERM */, "table features cannot be changed");
+                    throw new Rejection(13 /* OFPET_TABLE_FEATURES_FAILED */, 5 /* OFPTFFC_EPERM */, "table features cannot be changed");
                 }
                 for (OFTableFeaturesStatsReply r : OfTableFeatures.replies(factory, xid, be.pipeline())) write(r);
             }
+            case OFGroupDescStatsRequest g -> write(OfGroupsMeters.groupDesc(factory, xid, be.pipeline()));
+            case OFGroupStatsRequest g -> {
+                be.syncStats();
+                write(OfGroupsMeters.groupStats(factory, xid, be.pipeline(), g.getGroup().getGroupNumber(), be.pipeline().clock().getAsLong()));
+            }
+            case OFGroupFeaturesStatsRequest g -> write(OfGroupsMeters.groupFeatures(factory, xid));
+            case OFMeterConfigStatsRequest m -> write(OfGroupsMeters.meterConfig(factory, xid, be.pipeline(), m.getMeterId()));
+            case OFMeterStatsRequest m -> {
+                be.syncStats();
+                write(OfGroupsMeters.meterStats(factory, xid, be.pipeline(), m.getMeterId(), be.pipeline().clock().getAsLong()));
+            }
+            case OFMeterFeaturesStatsRequest m -> write(OfGroupsMeters.meterFeatures(factory, xid));
             case OFPortDescStatsRequest pd -> write(factory.buildPortDescStatsReply().setXid(xid).setEntries(portDescs()).build());
             default -> throw new Rejection(Rejection.BAD_REQUEST, Rejection.BRC_BAD_MULTIPART, "unsupported multipart " + sr.getStatsType());
         }

@@ -141,6 +141,50 @@ class OpenFlowInteropTest {
     }
 
     @Test
+    void groupsMetersTablesAndAggregates() {
+        String p1 = net.host("h1", "10.0.0.1"), p2 = net.host("h2", "10.0.0.2");
+        ok("add-port", "br0", p1, "ofport=1");
+        ok("add-port", "br0", p2, "ofport=2");
+
+        ofctlOk("add-group", "group_id=1,type=all,bucket=output:2");
+        ofctlOk("add-group", "group_id=2,type=select,bucket=weight:10,output:1,bucket=weight:20,output:2");
+        String groups = ofctlOk("dump-groups");
+        assertTrue(groups.contains("group_id=1,type=all,bucket=") && groups.contains("output:2"), groups);
+        assertTrue(groups.contains("group_id=2,type=select"), groups);
+        Result dup = ofctl("add-group", "group_id=1,type=all,bucket=output:1");
+        assertTrue(dup.output().contains("OFPGMFC_GROUP_EXISTS"), dup.output());
+
+        ofctlOk("add-meter", "meter=1,kbps,band=type=drop,rate=1000");
+        String meters = ofctlOk("dump-meters");
+        assertTrue(meters.matches("(?s).*meter=1 kbps bands=\\s*type=drop rate=1000.*"), meters);
+        Result badMeter = ofctl("add-flow", "table=0,priority=5,actions=meter:7,output:2");
+        assertTrue(badMeter.output().contains("OFPMMFC_UNKNOWN_METER"), badMeter.output());
+
+        ofctlOk("add-flow", "table=0,priority=10,in_port=1,actions=meter:1,group:1");
+        ofctlOk("add-flow", "table=0,priority=10,in_port=2,actions=output:1");
+        assertTrue(net.ping("h1", "10.0.0.2", 2), "through the meter and the group");
+        String gstats = ofctlOk("dump-group-stats");
+        assertTrue(gstats.matches("(?s).*group_id=1,duration=[0-9.]+s,ref_count=1,packet_count=[1-9].*"), gstats);
+        String mstats = ofctlOk("meter-stats");
+        assertTrue(mstats.matches("(?s).*meter:1 flow_count:1 packet_in_count:[1-9].*"), mstats);
+
+        String agg = ofctlOk("dump-aggregate");
+        assertTrue(agg.matches("(?s).*packet_count=[1-9][0-9]* byte_count=[1-9][0-9]* flow_count=2.*"), agg);
+        String tables = ofctlOk("dump-tables");
+        assertTrue(tables.matches("(?s).*table 0:\\s+active=2, lookup=[1-9][0-9]*, matched=[1-9].*tables 2...253: ditto.*"), tables);
+        String desc = ofctlOk("dump-ports-desc");
+        assertTrue(desc.contains(" 1(" + p1 + "):") && desc.contains(" 2(" + p2 + "):"), desc);
+        String switchDesc = ofctlOk("dump-desc");
+        assertTrue(switchDesc.contains("DP Description: br0"), switchDesc);
+
+        ofctlOk("del-flows");
+        ofctlOk("del-groups");
+        ofctlOk("del-meters");
+        assertFalse(ofctlOk("dump-groups").contains("group_id"));
+        assertFalse(ofctlOk("dump-meters").contains("meter=1"));
+    }
+
+    @Test
     void delControllerClosesTheListener() {
         ofctlOk("show");
         ok("del-controller", "br0");

@@ -165,7 +165,13 @@ final class OfChannelHandler extends ChannelInboundHandlerAdapter {
                     log.debug("bridge {}: rejected {} from {}: {}", session.backend().name(), r.message(), peer, e.getMessage());
                     sendError(r, e.type, e.code, factory.getVersion().getWireVersion(), r.head());
                 } catch (UnsupportedOperationException e) {
+                    // openflowj: a field or message this version does not have
+                    log.debug("bridge {}: {} from {} not supported in {}: {}", session.backend().name(), r.message(), peer, factory.getVersion(), e.getMessage());
                     sendError(r, Rejection.BAD_REQUEST, Rejection.BRC_BAD_TYPE, factory.getVersion().getWireVersion(), r.head());
+                } catch (RuntimeException e) {
+                    // A bug of ours, not the peer's: answer (OFPBRC_EPERM) and keep the connection.
+                    log.error("bridge {}: failed to handle {} from {}", session.backend().name(), r.message(), peer, e);
+                    sendError(r, Rejection.BAD_REQUEST, Rejection.BRC_EPERM, factory.getVersion().getWireVersion(), r.head());
                 }
             }
             case CLOSED -> { }
@@ -349,7 +355,7 @@ final class OfChannelHandler extends ChannelInboundHandlerAdapter {
                 if (!tf.getEntries().isEmpty()) {
                     throw new Rejection(13 /* OFPET_TABLE_FEATURES_FAILED */, 5 /* OFPTFFC_EPERM */, "table features cannot be changed");
                 }
-                for (OFTableFeaturesStatsReply r : OfTableFeatures.replies(factory, xid, be.pipeline())) write(r);
+                for (ByteBuf r : OfTableFeatures.rawReplies(factory, xid, be.pipeline())) ctx.write(r);
             }
             case OFGroupDescStatsRequest g -> write(OfGroupsMeters.groupDesc(factory, xid, be.pipeline()));
             case OFGroupStatsRequest g -> {

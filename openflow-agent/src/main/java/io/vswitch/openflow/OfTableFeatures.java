@@ -33,10 +33,44 @@ final class OfTableFeatures {
 
     private OfTableFeatures() {}
 
+    /**
+     * The replies as raw messages. openflowj 3.6 writes OpenFlow 1.5 table-feature properties without their
+     * padding to 8 bytes (Open vSwitch then rejects the reply's length), so each entry is assembled here from
+     * openflowj's encoding of its fixed part and of each property, padded as the specification says.
+     */
+    static List<ByteBuf> rawReplies(OFFactory f, long xid, Pipeline pipeline) {
+        List<ByteBuf> out = new ArrayList<>();
+        for (OFTableFeaturesStatsReply r : replies(f, xid, pipeline)) {
+            ByteBuf body = Unpooled.buffer();
+            for (OFTableFeatures tf : r.getEntries()) {
+                int start = body.writerIndex();
+                OFTableFeatures fixed = tf.createBuilder().setProperties(List.of()).build();
+                fixed.writeTo(body);
+                for (OFTableFeatureProp prop : tf.getProperties()) {
+                    int propStart = body.writerIndex();
+                    prop.writeTo(body);
+                    int len = body.getUnsignedShort(propStart + 2);
+                    body.writerIndex(propStart + len); // drop whatever openflowj wrote past the property
+                    body.writeZero((8 - len % 8) % 8);
+                }
+                body.setShort(start, body.writerIndex() - start);
+            }
+            ByteBuf msg = Unpooled.buffer(16 + body.readableBytes());
+            msg.writeByte(f.getVersion().getWireVersion()).writeByte(19 /* OFPT_MULTIPART_REPLY */)
+                    .writeShort(16 + body.readableBytes()).writeInt((int) xid)
+                    .writeShort(12 /* OFPMP_TABLE_FEATURES */)
+                    .writeShort(r.getFlags().contains(OFStatsReplyFlags.REPLY_MORE) ? 1 : 0).writeInt(0)
+                    .writeBytes(body);
+            out.add(msg);
+        }
+        return out;
+    }
+
     static List<OFTableFeaturesStatsReply> replies(OFFactory f, long xid, Pipeline pipeline) {
         OFInstructionIds ii = f.instructionIds();
-        List<OFInstructionId> instructions = List.of(ii.gotoTable(), ii.writeMetadata(), ii.writeActions(),
-                ii.applyActions(), ii.clearActions(), ii.meter());
+        List<OFInstructionId> instructions = new ArrayList<>(List.of(ii.gotoTable(), ii.writeMetadata(), ii.writeActions(),
+                ii.applyActions(), ii.clearActions()));
+        if (f.getVersion().compareTo(OFVersion.OF_15) < 0) instructions.add(ii.meter()); // 1.5: meter is an action
         OFActionIds ai = f.actionIds();
         List<OFActionId> actions = List.of(ai.output(), ai.copyTtlOut(), ai.copyTtlIn(), ai.setMplsTtl(), ai.decMplsTtl(),
                 ai.pushVlan(), ai.popVlan(), ai.pushMpls(), ai.popMpls(), ai.setQueue(), ai.group(), ai.setNwTtl(),
@@ -68,7 +102,13 @@ final class OfTableFeatures {
             OFTableFeatures.Builder b = f.buildTableFeatures().setTableId(TableId.of(t)).setName("table" + t)
                     .setMetadataMatch(U64.NO_MASK).setMetadataWrite(U64.NO_MASK)
                     .setMaxEntries(pipeline.table(t).maxEntries()).setProperties(props);
-            if (f.getVersion().compareTo(OFVersion.OF_15) < 0) b.setConfig(0);
+            if (f.getVersion().compareTo(OFVersion.OF_15) < 0) {
+                b.setConfig(0);
+            } else {
+                b.setCommand(org.projectfloodlight.openflow.protocol.OFTableFeaturesCommand.REPLACE)
+                        .setFeatures(EnumSet.noneOf(org.projectfloodlight.openflow.protocol.OFTableFeatureFlag.class))
+                        .setCapabilities(EnumSet.noneOf(org.projectfloodlight.openflow.protocol.OFTableConfig.class));
+            }
             OFTableFeatures tf = b.build();
             scratch.clear();
             tf.writeTo(scratch);

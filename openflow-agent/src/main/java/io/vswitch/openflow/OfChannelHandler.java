@@ -422,27 +422,29 @@ final class OfChannelHandler extends ChannelInboundHandlerAdapter {
 
     private List<OFPortDesc> portDescs() {
         List<OFPortDesc> list = new ArrayList<>();
-        for (SwitchBackend.PortInfo pi : session.backend().ports()) {
-            Set<OFPortConfig> config = EnumSet.noneOf(OFPortConfig.class);
-            if ((pi.config() & Ports.CONFIG_PORT_DOWN) != 0) config.add(OFPortConfig.PORT_DOWN);
-            if ((pi.config() & Ports.CONFIG_NO_RECV) != 0) config.add(OFPortConfig.NO_RECV);
-            if ((pi.config() & Ports.CONFIG_NO_FWD) != 0) config.add(OFPortConfig.NO_FWD);
-            Set<OFPortState> state = EnumSet.noneOf(OFPortState.class);
-            if (!pi.linkUp()) state.add(OFPortState.LINK_DOWN);
-            else if (factory.getVersion() != OFVersion.OF_10 && (pi.config() & Ports.CONFIG_PORT_DOWN) == 0) state.add(OFPortState.LIVE);
-            OFPortDesc.Builder b = factory.buildPortDesc().setPortNo(OFPort.ofInt(pi.number()))
-                    .setHwAddr(MacAddress.of(pi.mac())).setName(pi.name()).setConfig(config).setState(state);
-            if (factory.getVersion().compareTo(OFVersion.OF_14) < 0) {
-                Set<OFPortFeatures> none = EnumSet.noneOf(OFPortFeatures.class);
-                b.setCurr(EnumSet.of(OFPortFeatures.PF_10GB_FD, OFPortFeatures.PF_COPPER)).setAdvertised(none)
-                        .setSupported(none).setPeer(none);
-                if (factory.getVersion() != OFVersion.OF_10) b.setCurrSpeed(10_000_000).setMaxSpeed(0);
-            } else {
-                b.setProperties(List.of());
-            }
-            list.add(b.build());
-        }
+        for (SwitchBackend.PortInfo pi : session.backend().ports()) list.add(portDesc(pi));
         return list;
+    }
+
+    private OFPortDesc portDesc(SwitchBackend.PortInfo pi) {
+        Set<OFPortConfig> config = EnumSet.noneOf(OFPortConfig.class);
+        if ((pi.config() & Ports.CONFIG_PORT_DOWN) != 0) config.add(OFPortConfig.PORT_DOWN);
+        if ((pi.config() & Ports.CONFIG_NO_RECV) != 0) config.add(OFPortConfig.NO_RECV);
+        if ((pi.config() & Ports.CONFIG_NO_FWD) != 0) config.add(OFPortConfig.NO_FWD);
+        Set<OFPortState> state = EnumSet.noneOf(OFPortState.class);
+        if (!pi.linkUp()) state.add(OFPortState.LINK_DOWN);
+        else if (factory.getVersion() != OFVersion.OF_10 && (pi.config() & Ports.CONFIG_PORT_DOWN) == 0) state.add(OFPortState.LIVE);
+        OFPortDesc.Builder b = factory.buildPortDesc().setPortNo(OFPort.ofInt(pi.number()))
+                .setHwAddr(MacAddress.of(pi.mac())).setName(pi.name()).setConfig(config).setState(state);
+        if (factory.getVersion().compareTo(OFVersion.OF_14) < 0) {
+            Set<OFPortFeatures> none = EnumSet.noneOf(OFPortFeatures.class);
+            b.setCurr(EnumSet.of(OFPortFeatures.PF_10GB_FD, OFPortFeatures.PF_COPPER)).setAdvertised(none)
+                    .setSupported(none).setPeer(none);
+            if (factory.getVersion() != OFVersion.OF_10) b.setCurrSpeed(10_000_000).setMaxSpeed(0);
+        } else {
+            b.setProperties(List.of());
+        }
+        return b.build();
     }
 
     // ------------------------------------------------------------------------------------ asynchronous
@@ -457,6 +459,48 @@ final class OfChannelHandler extends ChannelInboundHandlerAdapter {
         if (ctx == null) return;
         if (ctx.executor().inEventLoop()) sendPacketIn(pi, frame);
         else ctx.executor().execute(() -> sendPacketIn(pi, frame));
+    }
+
+    /** Runs {@code task} on this channel's event loop (asynchronous messages come from other threads). */
+    private void onLoop(Runnable task) {
+        if (ctx == null) return;
+        if (ctx.executor().inEventLoop()) task.run();
+        else ctx.executor().execute(task);
+    }
+
+    /** OFPT_PORT_STATUS (reason: OFPPR_ADD 0, DELETE 1, MODIFY 2), to every role (slaves too, as the spec says). */
+    void sendPortStatus(int reason, SwitchBackend.PortInfo pi) {
+        onLoop(() -> {
+            if (state != State.ESTABLISHED) return;
+            OFPortReason r = switch (reason) {
+                case 0 -> OFPortReason.ADD;
+                case 1 -> OFPortReason.DELETE;
+                default -> OFPortReason.MODIFY;
+            };
+            ctx.writeAndFlush(factory.buildPortStatus().setXid(0).setReason(r).setDesc(portDesc(pi)).build());
+        });
+    }
+
+    /** OFPT_FLOW_REMOVED for an entry added with OFPFF_SEND_FLOW_REM (OpenFlow 1.3 and 1.4; not masters' slaves). */
+    void sendFlowRemoved(FlowEntry e, int reason, long now) {
+        onLoop(() -> {
+            if (state != State.ESTABLISHED || role == OFControllerRole.ROLE_SLAVE) return;
+            if (factory.getVersion() == OFVersion.OF_10 || factory.getVersion() == OFVersion.OF_15) return; // not encoded yet
+            long age = Math.max(0, now - e.installedNanos);
+            OFFlowRemovedReason r = switch (reason) {
+                case Pipeline.FlowRemovedListener.IDLE_TIMEOUT -> OFFlowRemovedReason.IDLE_TIMEOUT;
+                case Pipeline.FlowRemovedListener.HARD_TIMEOUT -> OFFlowRemovedReason.HARD_TIMEOUT;
+                case Pipeline.FlowRemovedListener.GROUP_DELETE -> OFFlowRemovedReason.GROUP_DELETE;
+                case Pipeline.FlowRemovedListener.METER_DELETE -> OFFlowRemovedReason.METER_DELETE;
+                default -> OFFlowRemovedReason.DELETE;
+            };
+            ctx.writeAndFlush(factory.buildFlowRemoved().setXid(0).setCookie(U64.of(e.cookie())).setPriority(e.priority)
+                    .setReason(r).setTableId(TableId.of(e.tableId))
+                    .setDurationSec(age / 1_000_000_000L).setDurationNsec(age % 1_000_000_000L)
+                    .setIdleTimeout(e.idleTimeout).setHardTimeout(e.hardTimeout)
+                    .setPacketCount(U64.of(Math.max(0, e.packets()))).setByteCount(U64.of(Math.max(0, e.bytes())))
+                    .setMatch(OfConvert.match(e.match, factory)).build());
+        });
     }
 
     /** Sends a packet-in (called on this channel's event loop). */

@@ -112,7 +112,19 @@ public final class OpenFlowAgent implements AutoCloseable {
 
         Session(SwitchBackend backend) {
             this.backend = backend;
+            // Called with the pipeline's write lock held: only hands the entry to the channels' event loops.
+            backend.pipeline().setFlowRemovedListener((entry, reason, now) -> {
+                if (!entry.hasFlag(io.vswitch.datapath.table.FlowMod.FLAG_SEND_FLOW_REM)) return;
+                for (OfChannelHandler h : established) h.sendFlowRemoved(entry, reason, now);
+            });
         }
+
+        /** Tells every connected controller about a port change (OFPPR_ADD 0, OFPPR_DELETE 1, OFPPR_MODIFY 2). */
+        public void portStatus(int reason, SwitchBackend.PortInfo port) {
+            for (OfChannelHandler h : established) h.sendPortStatus(reason, port);
+        }
+
+        public static final int PORT_ADD = 0, PORT_DELETE = 1, PORT_MODIFY = 2;
 
         public SwitchBackend backend() { return backend; }
 
@@ -173,6 +185,7 @@ public final class OpenFlowAgent implements AutoCloseable {
         @Override
         public synchronized void close() {
             closeEndpoints();
+            backend.pipeline().setFlowRemovedListener((e, r, n) -> { });
         }
 
         /**

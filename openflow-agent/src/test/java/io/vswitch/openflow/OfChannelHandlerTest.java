@@ -240,6 +240,27 @@ class OfChannelHandlerTest {
     }
 
     @Test
+    void flowRemovedAndPortStatus() {
+        handshake13();
+        send(of13.buildFlowAdd().setXid(60).setPriority(9).setCookie(U64.of(0x77)).setHardTimeout(30)
+                .setFlags(java.util.EnumSet.of(OFFlowModFlags.SEND_FLOW_REM))
+                .setMatch(of13.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(2)).build()).build());
+        send(of13.buildFlowDeleteStrict().setXid(61).setPriority(9).setTableId(TableId.of(0)).setOutPort(OFPort.ANY).setOutGroup(OFGroup.ANY)
+                .setMatch(of13.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(2)).build()).build());
+        OFFlowRemoved fr = (OFFlowRemoved) next();
+        assertEquals(OFFlowRemovedReason.DELETE, fr.getReason());
+        assertEquals(U64.of(0x77), fr.getCookie());
+        assertEquals(9, fr.getPriority());
+        assertEquals(30, fr.getHardTimeout());
+        assertEquals(OFPort.of(2), fr.getMatch().get(MatchField.IN_PORT));
+
+        session.portStatus(OpenFlowAgent.Session.PORT_DELETE, backend.ports().get(1));
+        OFPortStatus ps = (OFPortStatus) next();
+        assertEquals(OFPortReason.DELETE, ps.getReason());
+        assertEquals("p2", ps.getDesc().getName());
+    }
+
+    @Test
     void unknownMessageTypeGetsBadRequest() {
         handshake13();
         send(of13.buildQueueGetConfigRequest().setXid(50).setPort(OFPort.ANY).build());

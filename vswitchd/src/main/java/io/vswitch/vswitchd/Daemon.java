@@ -169,6 +169,31 @@ public final class Daemon implements AutoCloseable {
         b.openflow = s;
     }
 
+    /** Tells the bridge's controllers about a port change (OFPT_PORT_STATUS). */
+    private static void portStatus(Bridge b, Port p, int reason) {
+        OpenFlowAgent.Session s = b.openflow;
+        if (s != null) s.portStatus(reason, portInfo(b, p));
+    }
+
+    private static SwitchBackend.PortInfo portInfo(Bridge bridge, Port p) {
+        io.vswitch.datapath.pipeline.Ports.Port pp = bridge.pipeline().ports().get(p.number());
+        return new SwitchBackend.PortInfo(p.number(), p.name(), mac(bridge, p), p.linkUp(), pp == null ? 0 : pp.config(),
+                p.rxPackets(), p.txPackets(), p.rxBytes(), p.txBytes(), p.rxDropped(), p.txDropped(), p.rxErrors());
+    }
+
+    /** The device's MAC, or (patch ports, no device) a locally administered one made from the port number. */
+    private static byte[] mac(Bridge bridge, Port p) {
+        if (p.type() != Port.Type.PATCH) {
+            try {
+                return io.vswitch.linux.NetDevice.macAddress(p.name());
+            } catch (LinuxException | RuntimeException e) {
+                // fall through
+            }
+        }
+        int n = p.number();
+        return new byte[]{2, 0, (byte) (bridge.dpid() >>> 8), (byte) bridge.dpid(), (byte) (n >>> 8), (byte) n};
+    }
+
     /** What the OpenFlow agent sees of a bridge. */
     private final class Backend implements SwitchBackend {
         private final Bridge bridge;
@@ -184,25 +209,8 @@ public final class Daemon implements AutoCloseable {
         @Override
         public List<PortInfo> ports() {
             List<PortInfo> list = new ArrayList<>();
-            for (Port p : bridge.ports()) {
-                io.vswitch.datapath.pipeline.Ports.Port pp = bridge.pipeline().ports().get(p.number());
-                list.add(new PortInfo(p.number(), p.name(), mac(p), p.linkUp(), pp == null ? 0 : pp.config(),
-                        p.rxPackets(), p.txPackets(), p.rxBytes(), p.txBytes(), p.rxDropped(), p.txDropped(), p.rxErrors()));
-            }
+            for (Port p : bridge.ports()) list.add(portInfo(bridge, p));
             return list;
-        }
-
-        /** The device's MAC, or (patch ports, no device) a locally administered one made from the port number. */
-        private byte[] mac(Port p) {
-            if (p.type() != Port.Type.PATCH) {
-                try {
-                    return io.vswitch.linux.NetDevice.macAddress(p.name());
-                } catch (LinuxException | RuntimeException e) {
-                    // fall through
-                }
-            }
-            int n = p.number();
-            return new byte[]{2, 0, (byte) (bridge.dpid() >>> 8), (byte) bridge.dpid(), (byte) (n >>> 8), (byte) n};
         }
 
         @Override
@@ -296,6 +304,7 @@ public final class Daemon implements AutoCloseable {
         owner.put(p, thread);
         portOptions.put(p, options);
         await(thread.addPort(b, p));
+        portStatus(b, p, OpenFlowAgent.Session.PORT_ADD);
         return p;
     }
 
@@ -308,6 +317,7 @@ public final class Daemon implements AutoCloseable {
     }
 
     private void detach(Bridge b, Port p) throws DaemonException {
+        portStatus(b, p, OpenFlowAgent.Session.PORT_DELETE);
         DatapathThread t = owner.remove(p);
         if (t != null) await(t.removePort(p));
         b.detach(p);
@@ -352,6 +362,7 @@ public final class Daemon implements AutoCloseable {
                 if (p instanceof AfPacketPort ap && ap.refreshLink()) {
                     log.info("port {} on bridge {}: link {}", p.name(), b.name(), ap.linkUp() ? "up" : "down");
                     b.pipeline().setLinkUp(p.number(), ap.linkUp());
+                    portStatus(b, p, OpenFlowAgent.Session.PORT_MODIFY);
                 }
             }
         }

@@ -88,6 +88,14 @@ class ControllerConnectionTest {
         return OFFactories.getGenericReader().readFrom(Unpooled.wrappedBuffer(msg));
     }
 
+    static OFMessage readSkippingPacketIns(Socket s) throws Exception {
+        OFMessage m;
+        do {
+            m = read(s);
+        } while (m instanceof OFPacketIn);
+        return m;
+    }
+
     /** Accepts the switch's connection and completes the handshake at OpenFlow 1.3. */
     Socket accept() throws Exception {
         Socket s = server.accept();
@@ -135,9 +143,23 @@ class ControllerConnectionTest {
         assertTrue(net.ping("h1", "10.0.0.2", 3), "h1 -> h2 through the controller");
         assertTrue(packetIns.get() >= 6, "ARP and ICMP both ways went to the controller: " + packetIns.get());
 
-        // The controller goes away: the switch reconnects (first retry after 1 s).
+        // Port changes are reported.
+        hub.interrupt();
         s.close();
         hub.join(5000);
+        Socket c = accept();
+        String p3 = net.host("h3", "10.0.0.3");
+        ok("add-port", "br0", p3, "ofport=3");
+        OFPortStatus added = (OFPortStatus) readSkippingPacketIns(c);
+        assertEquals(OFPortReason.ADD, added.getReason());
+        assertEquals(p3, added.getDesc().getName());
+        assertEquals(3, added.getDesc().getPortNo().getPortNumber());
+        ok("del-port", "br0", p3);
+        OFPortStatus deleted = (OFPortStatus) readSkippingPacketIns(c);
+        assertEquals(OFPortReason.DELETE, deleted.getReason());
+        c.close();
+
+        // The controller went away: the switch reconnects.
         Socket again = accept();
         send(again, of13.buildEchoRequest().setXid(9).setData(new byte[]{4}).build());
         assertEquals(9, read(again).getXid());

@@ -221,6 +221,23 @@ class OpenFlowInteropTest {
     }
 
     @Test
+    void packetOutLeavesThroughARealPort() throws Exception {
+        String p1 = net.host("h1", "10.0.0.1"), p2 = net.host("h2", "10.0.0.2");
+        ok("add-port", "br0", p1, "ofport=1");
+        ok("add-port", "br0", p2, "ofport=2");
+        var port2 = daemon.bridge("br0").port(2);
+        long before = port2.txPackets();
+        // A broadcast ARP request from the controller, out of port 2, then one through the tables (none: dropped).
+        String arp = "ffffffffffff020000000001080600010800060400010200000000010a0000010000000000000a000002";
+        ofctlOk("packet-out", "in_port=controller packet=" + arp + " actions=output:2");
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (port2.txPackets() == before && System.nanoTime() < deadline) Thread.sleep(20);
+        assertEquals(before + 1, port2.txPackets(), "the frame left through port 2");
+        Result bad = ofctl("packet-out", "in_port=controller packet=" + arp + " actions=group:5");
+        assertTrue(bad.output().contains("OFPBAC_BAD_OUT_GROUP"), bad.output());
+    }
+
+    @Test
     void delControllerClosesTheListener() {
         ofctlOk("show");
         ok("del-controller", "br0");

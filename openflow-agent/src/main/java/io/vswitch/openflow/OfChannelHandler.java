@@ -227,7 +227,9 @@ final class OfChannelHandler extends ChannelInboundHandlerAdapter {
             case OFRoleRequest rr -> write(roleRequest(rr));
             case OFFlowMod fm -> {
                 checkWritable();
-                be.pipeline().flowMod(OfConvert.flowMod(fm));
+                FlowMod mod = OfConvert.flowMod(fm);
+                be.pipeline().flowMod(mod);
+                if (mod.command() == FlowMod.Command.ADD) session.sentMatches.put(mod.match(), fm.getMatch());
             }
             case OFGroupMod gm -> {
                 checkWritable();
@@ -398,7 +400,7 @@ final class OfChannelHandler extends ChannelInboundHandlerAdapter {
         for (FlowEntry e : entries) {
             long age = Math.max(0, now - e.installedNanos);
             OFFlowStatsEntry.Builder b = factory.buildFlowStatsEntry()
-                    .setTableId(TableId.of(e.tableId)).setMatch(OfConvert.match(e.match, factory))
+                    .setTableId(TableId.of(e.tableId)).setMatch(matchAsSent(e))
                     .setPriority(e.priority).setIdleTimeout(e.idleTimeout).setHardTimeout(e.hardTimeout)
                     .setCookie(U64.of(e.cookie()))
                     .setDurationSec(age / 1_000_000_000L).setDurationNsec(age % 1_000_000_000L)
@@ -418,6 +420,12 @@ final class OfChannelHandler extends ChannelInboundHandlerAdapter {
             size += scratch.readableBytes();
         }
         write(factory.buildFlowStatsReply().setXid(f.getXid()).setEntries(chunk).build());
+    }
+
+    /** The entry's match as a controller sent it (OXM order kept) if known in this version, else rebuilt. */
+    private Match matchAsSent(FlowEntry e) {
+        Match sent = session.sentMatches.get(e.match);
+        return sent != null && sent.getVersion() == factory.getVersion() ? sent : OfConvert.match(e.match, factory);
     }
 
     private List<OFPortDesc> portDescs() {
@@ -499,7 +507,7 @@ final class OfChannelHandler extends ChannelInboundHandlerAdapter {
                     .setDurationSec(age / 1_000_000_000L).setDurationNsec(age % 1_000_000_000L)
                     .setIdleTimeout(e.idleTimeout).setHardTimeout(e.hardTimeout)
                     .setPacketCount(U64.of(Math.max(0, e.packets()))).setByteCount(U64.of(Math.max(0, e.bytes())))
-                    .setMatch(OfConvert.match(e.match, factory)).build());
+                    .setMatch(matchAsSent(e)).build());
         });
     }
 

@@ -40,7 +40,8 @@ import java.util.Set;
  * the OpenFlow field number, so one loop over the TLVs translates every field the datapath knows, whatever
  * openflowj's typed view of it is: a field added to {@link Field} is translated without touching this class.
  * Fields of other OXM classes (Nicira extensions, experimenters) are rejected with OFPBMC_BAD_FIELD.
- * The datapath keeps OXM-number order, so a stats reply lists fields in that order, not necessarily as sent.
+ * The datapath keeps OXM-number order; replies echo the match a controller sent where the session remembers it
+ * ({@code Session.sentMatches}) and fall back to field-number order (e.g. for flows added from the text syntax).
  *
  * <p>Only OXM matches (OpenFlow 1.2+) are translated; the OpenFlow 1.0 fixed match and its actions are not
  * (yet): flow-mods over 1.0 get OFPBRC_BAD_VERSION.

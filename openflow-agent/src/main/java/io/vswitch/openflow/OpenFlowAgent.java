@@ -109,11 +109,18 @@ public final class OpenFlowAgent implements AutoCloseable {
         private final EventLoop loop = group.next();
         private long generationId;
         private boolean generationSet;
+        /**
+         * Matches as controllers sent them (their OXM order and mask spelling), by the datapath match they became:
+         * stats and flow-removed replies echo them. Forgotten when an entry with that match leaves the tables.
+         */
+        final java.util.concurrent.ConcurrentHashMap<io.vswitch.datapath.flow.FlowMatch, org.projectfloodlight.openflow.protocol.match.Match> sentMatches =
+                new java.util.concurrent.ConcurrentHashMap<>();
 
         Session(SwitchBackend backend) {
             this.backend = backend;
             // Called with the pipeline's write lock held: only hands the entry to the channels' event loops.
             backend.pipeline().setFlowRemovedListener((entry, reason, now) -> {
+                sentMatches.remove(entry.match);
                 if (!entry.hasFlag(io.vswitch.datapath.table.FlowMod.FLAG_SEND_FLOW_REM)) return;
                 for (OfChannelHandler h : established) h.sendFlowRemoved(entry, reason, now);
             });

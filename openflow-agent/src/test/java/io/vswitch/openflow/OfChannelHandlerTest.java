@@ -171,6 +171,42 @@ class OfChannelHandlerTest {
     }
 
     @Test
+    void statsKeepTheOxmOrderAsSent() {
+        handshake13();
+        // ip_proto before eth_type, tcp_dst before ip_proto: the reverse of OXM field-number order.
+        Match m = of13.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4).setExact(MatchField.IP_PROTO, IpProtocol.TCP)
+                .setExact(MatchField.TCP_DST, TransportPort.of(80)).build();
+        Match reordered = of13.matchV3(OFOxmList.of(of13.oxms().tcpDst(TransportPort.of(80)),
+                of13.oxms().ipProto(IpProtocol.TCP), of13.oxms().ethType(EthType.IPv4)));
+        send(of13.buildFlowAdd().setXid(70).setPriority(3).setMatch(reordered).build());
+        send(of13.buildFlowStatsRequest().setXid(71).setTableId(TableId.ALL).setOutPort(OFPort.ANY).setOutGroup(OFGroup.ANY)
+                .setMatch(of13.buildMatch().build()).build());
+        OFFlowStatsEntry e = ((OFFlowStatsReply) next()).getEntries().get(0);
+        ByteBuf sent = Unpooled.buffer(), got = Unpooled.buffer();
+        reordered.writeTo(sent);
+        e.getMatch().writeTo(got);
+        assertEquals(sent, got, "the match's bytes come back as sent");
+        assertEquals(m, e.getMatch());
+    }
+
+    @Test
+    void slaveCannotModifyAndStaleGenerationIsRefused() {
+        handshake13();
+        send(of13.buildRoleRequest().setXid(80).setRole(OFControllerRole.ROLE_SLAVE).setGenerationId(U64.of(5)).build());
+        assertEquals(OFControllerRole.ROLE_SLAVE, ((OFRoleReply) next()).getRole());
+        send(of13.buildFlowAdd().setXid(81).setMatch(of13.buildMatch().build()).build());
+        OFErrorMsg err = (OFErrorMsg) next();
+        assertEquals(OFErrorType.BAD_REQUEST, err.getErrType());
+        assertEquals(0, pipeline.tables().totalEntries());
+        send(of13.buildRoleRequest().setXid(82).setRole(OFControllerRole.ROLE_MASTER).setGenerationId(U64.of(4)).build());
+        assertEquals(OFErrorType.ROLE_REQUEST_FAILED, ((OFErrorMsg) next()).getErrType());
+        send(of13.buildRoleRequest().setXid(83).setRole(OFControllerRole.ROLE_MASTER).setGenerationId(U64.of(6)).build());
+        OFRoleReply r = (OFRoleReply) next();
+        assertEquals(OFControllerRole.ROLE_MASTER, r.getRole());
+        assertEquals(U64.of(6), r.getGenerationId());
+    }
+
+    @Test
     void invalidFlowModGetsTheErrorAndTheConnectionStays() {
         handshake13();
         OFFlowAdd bad = of13.buildFlowAdd().setXid(20).setMatch(of13.buildMatch().build())

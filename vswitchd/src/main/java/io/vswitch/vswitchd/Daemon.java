@@ -2,6 +2,8 @@ package io.vswitch.vswitchd;
 
 import io.vswitch.datapath.OpenFlowException;
 import io.vswitch.linux.LinuxException;
+import io.vswitch.openflow.OpenFlowAgent;
+import io.vswitch.openflow.SwitchBackend;
 import io.vswitch.vswitchd.bridge.Bridge;
 import io.vswitch.vswitchd.config.Config;
 import io.vswitch.vswitchd.pcap.PcapReader;
@@ -56,9 +58,11 @@ public final class Daemon implements AutoCloseable {
 
     private final Path configFile;
     private final Map<String, Bridge> bridges = new LinkedHashMap<>();
-    private final Map<Port, DatapathThread> owner = new HashMap<>();
+    private final Map<Port, DatapathThread> owner = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<Port, Map<String, String>> portOptions = new HashMap<>();
     private final DatapathThread[] threads;
+    /** The OpenFlow agent: one event loop group for every bridge's controller connections, made on first use. */
+    private OpenFlowAgent agent;
 
     public Daemon(Path configFile, int threadCount) throws LinuxException {
         this.configFile = configFile;
@@ -85,6 +89,11 @@ public final class Daemon implements AutoCloseable {
                 }
             }
             log.info("restored bridge {} with {} ports", b.name(), br.ports().size());
+            try {
+                connectControllers(br);
+            } catch (DaemonException e) {
+                log.error("bridge {}: controllers: {} (fix with vsctl set-controller)", b.name(), e.getMessage());
+            }
         }
     }
 
@@ -105,6 +114,10 @@ public final class Daemon implements AutoCloseable {
 
     public synchronized void delBridge(String name) throws DaemonException, IOException {
         Bridge b = bridge(name);
+        if (b.openflow != null) {
+            b.openflow.close();
+            b.openflow = null;
+        }
         for (Port p : b.ports()) detach(b, p);
         for (DatapathThread t : threads) await(t.removeBridge(b));
         bridges.remove(name);
@@ -130,8 +143,113 @@ public final class Daemon implements AutoCloseable {
                 throw new DaemonException("bad controller target '" + t + "' (expected tcp:IP:PORT, ssl:IP:PORT, ptcp:PORT[:IP], pssl:PORT[:IP])");
             }
         }
-        bridge(bridge).setControllers(targets);
+        Bridge b = bridge(bridge);
+        b.setControllers(targets);
         save();
+        connectControllers(b);
+    }
+
+    /**
+     * (Re)opens the bridge's OpenFlow connections from its targets: passive listeners bind now (an error if the
+     * port is taken), active connections connect and reconnect in the background. Targets the agent does not
+     * support yet (ssl, pssl, unix, punix) stay configured and are reported in the log.
+     */
+    private void connectControllers(Bridge b) throws DaemonException {
+        if (b.openflow != null) {
+            b.openflow.close();
+            b.openflow = null;
+        }
+        List<String> supported = new ArrayList<>();
+        for (String t : b.controllers()) {
+            if (t.startsWith("tcp:") || t.startsWith("ptcp:")) supported.add(t);
+            else log.warn("bridge {}: controller target {} is not supported yet (only tcp: and ptcp:), ignored", b.name(), t);
+        }
+        if (supported.isEmpty()) return;
+        if (agent == null) agent = new OpenFlowAgent();
+        OpenFlowAgent.Session s = agent.attach(new Backend(b));
+        try {
+            s.setTargets(supported);
+        } catch (RuntimeException e) {
+            s.close();
+            throw new DaemonException("bridge " + b.name() + ": cannot open controller connection: " + e.getMessage());
+        }
+        b.openflow = s;
+    }
+
+    /** Tells the bridge's controllers about a port change (OFPT_PORT_STATUS). */
+    private static void portStatus(Bridge b, Port p, int reason) {
+        OpenFlowAgent.Session s = b.openflow;
+        if (s != null) s.portStatus(reason, portInfo(b, p));
+    }
+
+    private static SwitchBackend.PortInfo portInfo(Bridge bridge, Port p) {
+        io.vswitch.datapath.pipeline.Ports.Port pp = bridge.pipeline().ports().get(p.number());
+        return new SwitchBackend.PortInfo(p.number(), p.name(), mac(bridge, p), p.linkUp(), pp == null ? 0 : pp.config(),
+                p.rxPackets(), p.txPackets(), p.rxBytes(), p.txBytes(), p.rxDropped(), p.txDropped(), p.rxErrors());
+    }
+
+    /** The device's MAC, or (patch ports, no device) a locally administered one made from the port number. */
+    private static byte[] mac(Bridge bridge, Port p) {
+        if (p.type() != Port.Type.PATCH) {
+            try {
+                return io.vswitch.linux.NetDevice.macAddress(p.name());
+            } catch (LinuxException | RuntimeException e) {
+                // fall through
+            }
+        }
+        int n = p.number();
+        return new byte[]{2, 0, (byte) (bridge.dpid() >>> 8), (byte) bridge.dpid(), (byte) (n >>> 8), (byte) n};
+    }
+
+    /** What the OpenFlow agent sees of a bridge. */
+    private final class Backend implements SwitchBackend {
+        private final Bridge bridge;
+
+        Backend(Bridge bridge) { this.bridge = bridge; }
+
+        @Override public long datapathId() { return bridge.dpid(); }
+
+        @Override public String name() { return bridge.name(); }
+
+        @Override public io.vswitch.datapath.pipeline.Pipeline pipeline() { return bridge.pipeline(); }
+
+        @Override
+        public List<PortInfo> ports() {
+            List<PortInfo> list = new ArrayList<>();
+            for (Port p : bridge.ports()) list.add(portInfo(bridge, p));
+            return list;
+        }
+
+        @Override
+        public void packetOut(byte[] frame, int inPort, List<io.vswitch.datapath.action.Action> actions) {
+            // No daemon lock here: this runs on an agent thread, and the daemon, holding its lock, may be waiting for
+            // that thread (closing a listener). The owner map is concurrent for this reason.
+            DatapathThread t = threads[0];
+            for (Port p : bridge.ports()) {
+                DatapathThread o = owner.get(p);
+                if (o != null) { t = o; break; }
+            }
+            try {
+                t.packetOut(bridge, frame, inPort, actions).get(5, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException re) throw re;
+                throw new IllegalStateException(e.getCause());
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("datapath thread did not run the packet-out within 5 s");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted");
+            }
+        }
+
+        @Override
+        public void syncStats() {
+            try {
+                Daemon.this.syncStats();
+            } catch (DaemonException e) {
+                log.warn("bridge {}: statistics may be stale: {}", bridge.name(), e.getMessage());
+            }
+        }
     }
 
     // ------------------------------------------------------------------------------------ ports
@@ -193,6 +311,7 @@ public final class Daemon implements AutoCloseable {
         owner.put(p, thread);
         portOptions.put(p, options);
         await(thread.addPort(b, p));
+        portStatus(b, p, OpenFlowAgent.Session.PORT_ADD);
         return p;
     }
 
@@ -207,6 +326,7 @@ public final class Daemon implements AutoCloseable {
     private void detach(Bridge b, Port p) throws DaemonException {
         PcapRecorder rec = p.recorder();
         p.setRecorder(null);
+        portStatus(b, p, OpenFlowAgent.Session.PORT_DELETE);
         DatapathThread t = owner.remove(p);
         try {
             if (t != null) await(t.removePort(p));
@@ -392,6 +512,7 @@ public final class Daemon implements AutoCloseable {
                 if (p instanceof AfPacketPort ap && ap.refreshLink()) {
                     log.info("port {} on bridge {}: link {}", p.name(), b.name(), ap.linkUp() ? "up" : "down");
                     b.pipeline().setLinkUp(p.number(), ap.linkUp());
+                    portStatus(b, p, OpenFlowAgent.Session.PORT_MODIFY);
                 }
             }
         }
@@ -464,6 +585,10 @@ public final class Daemon implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
+        for (Bridge b : bridges.values()) {
+            if (b.openflow != null) b.openflow.close();
+        }
+        if (agent != null) agent.close();
         for (DatapathThread t : threads) t.stop();
         for (Bridge b : bridges.values()) {
             for (Port p : b.ports()) {

@@ -36,6 +36,8 @@ public final class Bridge {
     private final List<String> controllers = new ArrayList<>();
     /** Packets sent to the controller while none is connected (issue 4 connects the channel). */
     public final AtomicLong packetInsDropped = new AtomicLong();
+    /** The bridge's OpenFlow controller connections (null while it has no controller targets). */
+    public volatile io.vswitch.openflow.OpenFlowAgent.Session openflow;
 
     public Bridge(String name, long dpid, FailMode failMode) {
         this.name = name;

@@ -307,7 +307,7 @@ public final class CommandHandler {
                     p.txPackets(), p.txBytes(), p.txDropped(), p.linkUp() ? "up" : "down"));
         }
         if (b.packetInsDropped.get() > 0) {
-            sb.append("  packet-ins dropped (no controller channel yet): ").append(b.packetInsDropped.get()).append('\n');
+            sb.append("  packet-ins dropped (no controller connected, or its queue full): ").append(b.packetInsDropped.get()).append('\n');
         }
         return Response.ok(sb.toString());
     }

@@ -112,7 +112,13 @@ public final class DatapathThread implements Runnable {
 
         @Override
         public void packetIn(Packet p, PacketIn packetIn) {
-            bridge.packetInsDropped.incrementAndGet(); // the OpenFlow channel (issue 4) will take these
+            io.vswitch.openflow.OpenFlowAgent.Session s = bridge.openflow;
+            if (s == null || s.connectedCount() == 0) {
+                bridge.packetInsDropped.incrementAndGet();
+                return;
+            }
+            byte[] frame = p.buffer().asSlice(p.start, p.length).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+            if (!s.offerPacketIn(packetIn, frame)) bridge.packetInsDropped.incrementAndGet();
         }
     }
 
@@ -180,6 +186,22 @@ public final class DatapathThread implements Runnable {
             if (lane != null) lane.fastPath.flushStats(System.nanoTime());
         });
     }
+
+    /**
+     * Executes an OpenFlow packet-out on this thread, so its frames leave through the ports like forwarded ones;
+     * completes exceptionally with the {@link io.vswitch.datapath.OpenFlowException} of invalid actions.
+     */
+    public CompletableFuture<Void> packetOut(Bridge bridge, byte[] frame, int inPort, java.util.List<io.vswitch.datapath.action.Action> actions) {
+        return submit(() -> {
+            Lane lane = lanes.computeIfAbsent(bridge, Lane::new);
+            if (packetOutExecutor == null) packetOutExecutor = new io.vswitch.datapath.pipeline.ActionExecutor();
+            now = System.nanoTime();
+            bridge.pipeline().packetOut(Packet.of(frame), inPort, actions, packetOutExecutor, lane, now);
+            flushDirty();
+        });
+    }
+
+    private io.vswitch.datapath.pipeline.ActionExecutor packetOutExecutor;
 
     /** Credits cached hits to the OpenFlow counters now (before statistics are read). */
     public CompletableFuture<Void> flushStats() {

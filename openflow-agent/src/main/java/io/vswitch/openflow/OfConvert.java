@@ -1,0 +1,299 @@
+package io.vswitch.openflow;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.vswitch.datapath.OfError;
+import io.vswitch.datapath.OpenFlowException;
+import io.vswitch.datapath.action.Action;
+import io.vswitch.datapath.action.Instruction;
+import io.vswitch.datapath.flow.Field;
+import io.vswitch.datapath.flow.FlowMatch;
+import io.vswitch.datapath.table.FlowMod;
+import org.projectfloodlight.openflow.exceptions.OFParseError;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFFlowMod;
+import org.projectfloodlight.openflow.protocol.OFFlowModFlags;
+import org.projectfloodlight.openflow.protocol.OFMessageReader;
+import org.projectfloodlight.openflow.protocol.OFOxmList;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.protocol.action.*;
+import org.projectfloodlight.openflow.protocol.instruction.*;
+import org.projectfloodlight.openflow.protocol.match.Match;
+import org.projectfloodlight.openflow.protocol.OFMatchV3;
+import org.projectfloodlight.openflow.protocol.oxm.OFOxm;
+import org.projectfloodlight.openflow.types.EthType;
+import org.projectfloodlight.openflow.types.OFGroup;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.TableId;
+import org.projectfloodlight.openflow.types.U64;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Translation between openflowj's message model and the datapath's (matches, actions, instructions, flow-mods).
+ *
+ * <h2>Matches go through the OXM wire format</h2>
+ * An OXM TLV is {@code class(16) | field(7) hasmask(1) | length(8) | value [mask]}, and {@link Field#oxmField} is
+ * the OpenFlow field number, so one loop over the TLVs translates every field the datapath knows, whatever
+ * openflowj's typed view of it is: a field added to {@link Field} is translated without touching this class.
+ * Fields of other OXM classes (Nicira extensions, experimenters) are rejected with OFPBMC_BAD_FIELD.
+ * The datapath keeps OXM-number order; replies echo the match a controller sent where the session remembers it
+ * ({@code Session.sentMatches}) and fall back to field-number order (e.g. for flows added from the text syntax).
+ *
+ * <p>Only OXM matches (OpenFlow 1.2+) are translated; the OpenFlow 1.0 fixed match and its actions are not
+ * (yet): flow-mods over 1.0 get OFPBRC_BAD_VERSION.
+ */
+final class OfConvert {
+    private static final int OXM_CLASS_BASIC = 0x8000;
+
+    private OfConvert() {}
+
+    static OpenFlowException error(OfError e, String message) {
+        return new OpenFlowException(e, message);
+    }
+
+    // ------------------------------------------------------------------------------------ matches
+
+    /** openflowj match (OXM) → datapath match, strict about masks (a value bit outside its mask is an error). */
+    static FlowMatch match(Match m) {
+        if (!(m instanceof OFMatchV3 v3)) throw error(OfError.BAD_MATCH_BAD_TYPE, "only OXM matches are supported");
+        FlowMatch.Builder b = FlowMatch.builder().strictMasks(true);
+        ByteBuf buf = Unpooled.buffer();
+        for (OFOxm<?> oxm : v3.getOxmList()) {
+            buf.clear();
+            oxm.writeTo(buf);
+            addOxm(b, buf);
+        }
+        return b.build();
+    }
+
+    /** Reads one OXM TLV from {@code buf} into {@code b}. */
+    static void addOxm(FlowMatch.Builder b, ByteBuf buf) {
+        Field f = oxmField(buf);
+        boolean hasMask = (buf.getByte(buf.readerIndex() + 2) & 1) != 0;
+        buf.skipBytes(4);
+        if (hasMask && !f.maskable) throw error(OfError.BAD_MATCH_BAD_MASK, f.oxmName() + " cannot be masked");
+        if (b.has(f)) throw error(OfError.BAD_MATCH_DUP_FIELD, f.oxmName() + " appears twice");
+        if (f.is128()) {
+            long hi = buf.readLong(), lo = buf.readLong();
+            if (hasMask) b.masked128(f, hi, lo, buf.readLong(), buf.readLong());
+            else b.exact128(f, hi, lo);
+        } else {
+            long v = readN(buf, f.wireBytes);
+            if (hasMask) b.masked(f, v, readN(buf, f.wireBytes));
+            else b.exact(f, v);
+        }
+    }
+
+    /** The field of the OXM TLV at {@code buf}'s reader index, its length checked. */
+    private static Field oxmField(ByteBuf buf) {
+        if (buf.readableBytes() < 4) throw error(OfError.BAD_MATCH_BAD_LEN, "truncated OXM");
+        int header = buf.getInt(buf.readerIndex());
+        int cls = header >>> 16, num = (header >>> 9) & 0x7f, len = header & 0xff;
+        boolean hasMask = (header & 0x100) != 0;
+        Field f = cls == OXM_CLASS_BASIC ? Field.byOxm(num) : null;
+        if (f == null) throw error(OfError.BAD_MATCH_BAD_FIELD, "unsupported OXM class 0x" + Integer.toHexString(cls) + " field " + num);
+        if (len != (hasMask ? 2 : 1) * f.wireBytes || buf.readableBytes() < 4 + len) {
+            throw error(OfError.BAD_MATCH_BAD_LEN, f.oxmName() + ": OXM length " + len);
+        }
+        return f;
+    }
+
+    private static long readN(ByteBuf buf, int n) {
+        long v = 0;
+        for (int i = 0; i < n; i++) v = v << 8 | buf.readUnsignedByte();
+        return v;
+    }
+
+    private static void writeN(ByteBuf buf, long v, int n) {
+        for (int i = n - 1; i >= 0; i--) buf.writeByte((int) (v >>> (8 * i)));
+    }
+
+    /** Datapath match → openflowj match (OXM fields only; non-OXM fields of text-added flows are left out). */
+    static Match match(FlowMatch m, OFFactory f) {
+        List<OFOxm<?>> oxms = new ArrayList<>();
+        for (FlowMatch.Entry e : m.entries()) {
+            if (!e.field().isOxm()) continue;
+            oxms.add(oxm(f, e.field(), e.value(), e.valueLow(), e.exact() ? null : new long[]{e.mask(), e.maskLow()}));
+        }
+        return f.buildMatchV3().setOxmList(OFOxmList.ofList(oxms)).build();
+    }
+
+    private static OFOxm<?> oxm(OFFactory factory, Field f, long value, long valueLow, long[] mask) {
+        ByteBuf buf = Unpooled.buffer(40);
+        int n = f.wireBytes;
+        buf.writeInt(OXM_CLASS_BASIC << 16 | f.oxmField << 9 | (mask != null ? 0x100 : 0) | (mask != null ? 2 * n : n));
+        if (f.is128()) {
+            buf.writeLong(value).writeLong(valueLow);
+            if (mask != null) buf.writeLong(mask[0]).writeLong(mask[1]);
+        } else {
+            writeN(buf, value, n);
+            if (mask != null) writeN(buf, mask[0], n);
+        }
+        try {
+            return factory.oxms().getReader().readFrom(buf);
+        } catch (OFParseError e) {
+            throw new IllegalStateException("openflowj cannot read OXM " + f.oxmName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ actions
+
+    static List<Action> actions(List<OFAction> list) {
+        List<Action> out = new ArrayList<>(list.size());
+        for (OFAction a : list) out.add(action(a));
+        return out;
+    }
+
+    static Action action(OFAction a) {
+        return switch (a) {
+            case OFActionOutput o -> new Action.Output(o.getPort().getPortNumber(), o.getMaxLen());
+            case OFActionSetField s -> setField(s.getField());
+            case OFActionPushVlan p -> new Action.PushVlan(p.getEthertype().getValue());
+            case OFActionPopVlan p -> new Action.PopVlan();
+            case OFActionPushMpls p -> new Action.PushMpls(p.getEthertype().getValue());
+            case OFActionPopMpls p -> new Action.PopMpls(p.getEthertype().getValue());
+            case OFActionPushPbb p -> new Action.PushPbb(p.getEthertype().getValue());
+            case OFActionPopPbb p -> new Action.PopPbb();
+            case OFActionSetMplsTtl t -> new Action.SetMplsTtl(t.getMplsTtl());
+            case OFActionDecMplsTtl t -> new Action.DecMplsTtl();
+            case OFActionSetNwTtl t -> new Action.SetNwTtl(t.getNwTtl());
+            case OFActionDecNwTtl t -> new Action.DecNwTtl();
+            case OFActionCopyTtlOut t -> new Action.CopyTtlOut();
+            case OFActionCopyTtlIn t -> new Action.CopyTtlIn();
+            case OFActionSetQueue q -> new Action.SetQueue((int) q.getQueueId());
+            case OFActionGroup g -> new Action.Group(g.getGroup().getGroupNumber());
+            default -> throw error(OfError.BAD_ACTION_BAD_TYPE, "unsupported action " + a.getType());
+        };
+    }
+
+    private static Action setField(OFOxm<?> oxm) {
+        ByteBuf buf = Unpooled.buffer();
+        oxm.writeTo(buf);
+        Field f;
+        try {
+            f = oxmField(buf);
+        } catch (OpenFlowException e) {
+            throw error(OfError.BAD_ACTION_BAD_SET_TYPE, e.getMessage());
+        }
+        if ((buf.getByte(buf.readerIndex() + 2) & 1) != 0) throw error(OfError.BAD_ACTION_BAD_SET_ARGUMENT, "set-field with a mask");
+        buf.skipBytes(4);
+        if (f.is128()) return new Action.SetField(f, buf.readLong(), buf.readLong());
+        long v = readN(buf, f.wireBytes);
+        if ((v & ~f.valueMask) != 0) throw error(OfError.BAD_ACTION_BAD_SET_ARGUMENT, f.oxmName() + " value out of range");
+        return new Action.SetField(f, v);
+    }
+
+    static List<OFAction> actions(List<Action> list, OFFactory f) {
+        List<OFAction> out = new ArrayList<>(list.size());
+        OFActions a = f.actions();
+        for (Action x : list) {
+            out.add(switch (x) {
+                case Action.Output o -> a.output(OFPort.ofInt(o.port()), o.maxLen());
+                case Action.SetField s -> a.setField(oxm(f, s.field(), s.value(), s.valueLow(), null));
+                case Action.PushVlan p -> a.pushVlan(EthType.of(p.ethType()));
+                case Action.PopVlan p -> a.popVlan();
+                case Action.PushMpls p -> a.pushMpls(EthType.of(p.ethType()));
+                case Action.PopMpls p -> a.popMpls(EthType.of(p.ethType()));
+                case Action.PushPbb p -> a.pushPbb(EthType.of(p.ethType()));
+                case Action.PopPbb p -> a.popPbb();
+                case Action.SetMplsTtl t -> a.setMplsTtl((short) t.ttl());
+                case Action.DecMplsTtl t -> a.decMplsTtl();
+                case Action.SetNwTtl t -> a.setNwTtl((short) t.ttl());
+                case Action.DecNwTtl t -> a.decNwTtl();
+                case Action.CopyTtlOut t -> a.copyTtlOut();
+                case Action.CopyTtlIn t -> a.copyTtlIn();
+                case Action.SetQueue q -> a.setQueue(q.queueId() & 0xffffffffL);
+                case Action.Group g -> a.group(OFGroup.of(g.groupId()));
+            });
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------------------------ instructions
+
+    static List<Instruction> instructions(List<OFInstruction> list) {
+        List<Instruction> out = new ArrayList<>(list.size());
+        for (OFInstruction i : list) {
+            out.add(switch (i) {
+                case OFInstructionApplyActions a -> new Instruction.ApplyActions(actions(a.getActions()));
+                case OFInstructionWriteActions w -> new Instruction.WriteActions(actions(w.getActions()));
+                case OFInstructionClearActions c -> new Instruction.ClearActions();
+                case OFInstructionGotoTable g -> new Instruction.GotoTable(g.getTableId().getValue());
+                case OFInstructionWriteMetadata m -> new Instruction.WriteMetadata(m.getMetadata().getValue(), m.getMetadataMask().getValue());
+                case OFInstructionMeter m -> new Instruction.Meter((int) m.getMeterId());
+                default -> throw error(OfError.BAD_INSTRUCTION_UNKNOWN_INST, "unsupported instruction " + i.getType());
+            });
+        }
+        return out;
+    }
+
+    static List<OFInstruction> instructions(List<Instruction> list, OFFactory f) {
+        OFInstructions ins = f.instructions();
+        List<OFInstruction> out = new ArrayList<>(list.size());
+        for (Instruction i : list) {
+            out.add(switch (i) {
+                case Instruction.ApplyActions a -> ins.applyActions(actions(a.actions(), f));
+                case Instruction.WriteActions w -> ins.writeActions(actions(w.actions(), f));
+                case Instruction.ClearActions c -> ins.clearActions();
+                case Instruction.GotoTable g -> ins.gotoTable(TableId.of(g.tableId()));
+                case Instruction.WriteMetadata m -> ins.writeMetadata(U64.of(m.metadata()), U64.of(m.mask()));
+                case Instruction.Meter m -> ins.meter(m.meterId() & 0xffffffffL);
+            });
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------------------------ flow-mods
+
+    static FlowMod flowMod(OFFlowMod m) {
+        if (m.getVersion() == OFVersion.OF_10) throw new Rejection(Rejection.BAD_REQUEST, Rejection.BRC_BAD_VERSION, "flow-mod over OpenFlow 1.0 is not supported yet");
+        FlowMod.Command cmd = switch (m.getCommand()) {
+            case ADD -> FlowMod.Command.ADD;
+            case MODIFY -> FlowMod.Command.MODIFY;
+            case MODIFY_STRICT -> FlowMod.Command.MODIFY_STRICT;
+            case DELETE -> FlowMod.Command.DELETE;
+            case DELETE_STRICT -> FlowMod.Command.DELETE_STRICT;
+        };
+        FlowMod.Builder b = FlowMod.builder(cmd, match(m.getMatch()))
+                .table(m.getTableId().getValue())
+                .priority(m.getPriority())
+                .instructions(instructions(m.getInstructions()))
+                .cookie(m.getCookie().getValue(), m.getCookieMask().getValue())
+                .idleTimeout(m.getIdleTimeout())
+                .hardTimeout(m.getHardTimeout())
+                .flags(flags(m.getFlags()))
+                .outPort(m.getOutPort().getPortNumber())
+                .outGroup(m.getOutGroup().getGroupNumber());
+        if (m.getVersion().compareTo(OFVersion.OF_14) >= 0) b.importance(m.getImportance());
+        return b.build();
+    }
+
+    static int flags(Set<OFFlowModFlags> flags) {
+        int bits = 0;
+        for (OFFlowModFlags f : flags) {
+            bits |= switch (f) {
+                case SEND_FLOW_REM -> FlowMod.FLAG_SEND_FLOW_REM;
+                case CHECK_OVERLAP -> FlowMod.FLAG_CHECK_OVERLAP;
+                case RESET_COUNTS -> FlowMod.FLAG_RESET_COUNTS;
+                case NO_PKT_COUNTS -> FlowMod.FLAG_NO_PKT_COUNTS;
+                case NO_BYT_COUNTS -> FlowMod.FLAG_NO_BYT_COUNTS;
+                default -> throw error(OfError.FLOW_MOD_FAILED_BAD_FLAGS, "unsupported flag " + f);
+            };
+        }
+        return bits;
+    }
+
+    static Set<OFFlowModFlags> flags(int bits) {
+        Set<OFFlowModFlags> s = EnumSet.noneOf(OFFlowModFlags.class);
+        if ((bits & FlowMod.FLAG_SEND_FLOW_REM) != 0) s.add(OFFlowModFlags.SEND_FLOW_REM);
+        if ((bits & FlowMod.FLAG_CHECK_OVERLAP) != 0) s.add(OFFlowModFlags.CHECK_OVERLAP);
+        if ((bits & FlowMod.FLAG_RESET_COUNTS) != 0) s.add(OFFlowModFlags.RESET_COUNTS);
+        if ((bits & FlowMod.FLAG_NO_PKT_COUNTS) != 0) s.add(OFFlowModFlags.NO_PKT_COUNTS);
+        if ((bits & FlowMod.FLAG_NO_BYT_COUNTS) != 0) s.add(OFFlowModFlags.NO_BYT_COUNTS);
+        return s;
+    }
+}

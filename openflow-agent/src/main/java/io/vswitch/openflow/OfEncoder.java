@@ -1,0 +1,18 @@
+package io.vswitch.openflow;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.MessageToByteEncoder;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+
+/** Writes openflowj messages (raw {@link ByteBuf}s, used for error replies, pass through untouched). */
+@ChannelHandler.Sharable
+final class OfEncoder extends MessageToByteEncoder<OFMessage> {
+    static final OfEncoder INSTANCE = new OfEncoder();
+
+    @Override
+    protected void encode(ChannelHandlerContext ctx, OFMessage msg, ByteBuf out) {
+        msg.writeTo(out);
+    }
+}

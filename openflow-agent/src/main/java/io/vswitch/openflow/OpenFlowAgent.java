@@ -1,0 +1,313 @@
+package io.vswitch.openflow;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.vswitch.datapath.pipeline.PacketIn;
+import org.projectfloodlight.openflow.protocol.OFControllerRole;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The OpenFlow agent: connects bridges ({@link SwitchBackend}s) to controllers. One {@link NioEventLoopGroup} serves
+ * every connection of every bridge (a topology of 100 switches is one process with a couple of I/O threads).
+ *
+ * <p>Each bridge gets a {@link Session} ({@link #attach}); its targets are {@code tcp:IP:PORT} (active: connect,
+ * and reconnect with exponential backoff driven by {@link Reconnect}) and {@code ptcp:PORT[:IP]} (passive: accept
+ * any number of connections, e.g. from {@code ovs-ofctl}). A connection's pipeline:
+ * <pre>
+ *   idle (inactivity probe) -> framer+decoder (openflowj) -> encoder -> OfChannelHandler (state machine)
+ * </pre>
+ * Packet-ins come from datapath threads through a bounded queue per bridge ({@link Session#offerPacketIn}: never
+ * blocks, drops and counts when full) and are sent on the event loop to every established connection that is not
+ * a slave.
+ */
+public final class OpenFlowAgent implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(OpenFlowAgent.class);
+    public static final int PACKET_IN_QUEUE = 1024;
+    static final long MIN_BACKOFF_MS = 1000, MAX_BACKOFF_MS = 8000, CONNECT_TIMEOUT_MS = 5000;
+
+    private final EventLoopGroup group;
+    private final int probeSeconds;
+
+    public OpenFlowAgent() {
+        this(2, 5);
+    }
+
+    /**
+     * @param threads      I/O threads shared by all bridges
+     * @param probeSeconds inactivity probe: an echo request after this long without a message, disconnect after twice
+     */
+    public OpenFlowAgent(int threads, int probeSeconds) {
+        if (threads < 1 || probeSeconds < 1) throw new IllegalArgumentException("threads and probeSeconds must be >= 1");
+        this.group = new NioEventLoopGroup(threads, new DefaultThreadFactory("openflow", true));
+        this.probeSeconds = probeSeconds;
+    }
+
+    public Session attach(SwitchBackend backend) {
+        return new Session(backend);
+    }
+
+    @Override
+    public void close() {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    void initChannel(Channel ch, Session session, String peer) {
+        ChannelPipeline p = ch.pipeline();
+        p.addLast("idle", new IdleStateHandler(probeSeconds, 0, 0));
+        p.addLast("decoder", new OfFrameDecoder());
+        p.addLast("encoder", OfEncoder.INSTANCE);
+        p.addLast("openflow", new OfChannelHandler(session, peer));
+    }
+
+    /** A parsed controller target. */
+    public record Target(boolean passive, String host, int port) {
+        public static Target parse(String s) {
+            String[] f = s.split(":");
+            try {
+                if (f[0].equals("tcp") && f.length == 3) return new Target(false, f[1], Integer.parseInt(f[2]));
+                if (f[0].equals("ptcp") && (f.length == 2 || f.length == 3)) {
+                    return new Target(true, f.length == 3 ? f[2] : "0.0.0.0", Integer.parseInt(f[1]));
+                }
+            } catch (NumberFormatException e) {
+                // fall through
+            }
+            throw new IllegalArgumentException("unsupported controller target '" + s + "' (supported: tcp:IP:PORT, ptcp:PORT[:IP])");
+        }
+    }
+
+    /** One bridge's controller connections. */
+    public final class Session implements AutoCloseable {
+        private final SwitchBackend backend;
+        private final List<OfChannelHandler> established = new CopyOnWriteArrayList<>();
+        private final List<AutoCloseable> endpoints = new ArrayList<>();
+        private final ArrayBlockingQueue<Object[]> packetIns = new ArrayBlockingQueue<>(PACKET_IN_QUEUE);
+        private final AtomicBoolean drainScheduled = new AtomicBoolean();
+        private final AtomicLong packetInsDropped = new AtomicLong();
+        private final EventLoop loop = group.next();
+        private long generationId;
+        private boolean generationSet;
+        /**
+         * Matches as controllers sent them (their OXM order and mask spelling), by the datapath match they became:
+         * stats and flow-removed replies echo them. Forgotten when an entry with that match leaves the tables.
+         */
+        final java.util.concurrent.ConcurrentHashMap<io.vswitch.datapath.flow.FlowMatch, org.projectfloodlight.openflow.protocol.match.Match> sentMatches =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        Session(SwitchBackend backend) {
+            this.backend = backend;
+            // Called with the pipeline's write lock held: only hands the entry to the channels' event loops.
+            backend.pipeline().setFlowRemovedListener((entry, reason, now) -> {
+                sentMatches.remove(entry.match);
+                if (!entry.hasFlag(io.vswitch.datapath.table.FlowMod.FLAG_SEND_FLOW_REM)) return;
+                for (OfChannelHandler h : established) h.sendFlowRemoved(entry, reason, now);
+            });
+        }
+
+        /** Tells every connected controller about a port change (OFPPR_ADD 0, OFPPR_DELETE 1, OFPPR_MODIFY 2). */
+        public void portStatus(int reason, SwitchBackend.PortInfo port) {
+            for (OfChannelHandler h : established) h.sendPortStatus(reason, port);
+        }
+
+        public static final int PORT_ADD = 0, PORT_DELETE = 1, PORT_MODIFY = 2;
+
+        public SwitchBackend backend() { return backend; }
+
+        /** Packet-ins dropped because the queue was full or no controller was connected. */
+        public long packetInsDropped() { return packetInsDropped.get(); }
+
+        /** How many connections completed the handshake. */
+        public int connectedCount() { return established.size(); }
+
+        /** Replaces every target: closes the current listeners and connections, opens the new ones. */
+        public synchronized void setTargets(List<String> targets) {
+            List<Target> parsed = targets.stream().map(Target::parse).toList();
+            closeEndpoints();
+            for (Target t : parsed) {
+                if (t.passive()) listen(t);
+                else connect(t);
+            }
+        }
+
+        /** {@code ptcp:PORT[:IP]}: binds now (throws if the port is taken). */
+        public synchronized void listen(Target t) {
+            ServerBootstrap sb = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            OpenFlowAgent.this.initChannel(ch, Session.this, String.valueOf(ch.remoteAddress()));
+                        }
+                    });
+            ChannelFuture f = sb.bind(new InetSocketAddress(t.host(), t.port())).syncUninterruptibly();
+            Channel server = f.channel();
+            log.info("bridge {}: listening for OpenFlow connections on {}", backend.name(), server.localAddress());
+            endpoints.add(() -> {
+                server.close().syncUninterruptibly();
+                for (OfChannelHandler h : established) h.closeIfChildOf(server);
+            });
+        }
+
+        /** {@code tcp:IP:PORT}: connects in the background and keeps reconnecting. */
+        public synchronized void connect(Target t) {
+            ActiveConnection c = new ActiveConnection(t);
+            endpoints.add(c);
+            loop.execute(c::tick);
+        }
+
+        private void closeEndpoints() {
+            for (AutoCloseable c : endpoints) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    log.warn("bridge {}: closing a controller endpoint: {}", backend.name(), e.toString());
+                }
+            }
+            endpoints.clear();
+        }
+
+        @Override
+        public synchronized void close() {
+            closeEndpoints();
+            backend.pipeline().setFlowRemovedListener((e, r, n) -> { });
+        }
+
+        /**
+         * Hands a packet-in to the controllers; called by datapath threads. Never blocks: when the queue is full
+         * or no controller is connected the packet is dropped and counted.
+         */
+        public boolean offerPacketIn(PacketIn pi, byte[] frame) {
+            if (established.isEmpty() || !packetIns.offer(new Object[]{pi, frame})) {
+                packetInsDropped.incrementAndGet();
+                return false;
+            }
+            if (drainScheduled.compareAndSet(false, true)) loop.execute(this::drainPacketIns);
+            return true;
+        }
+
+        private void drainPacketIns() {
+            drainScheduled.set(false);
+            Object[] item;
+            int n = 0;
+            while (n++ < PACKET_IN_QUEUE && (item = packetIns.poll()) != null) {
+                PacketIn pi = (PacketIn) item[0];
+                byte[] frame = (byte[]) item[1];
+                for (OfChannelHandler h : established) h.sendPacketInFromAnyThread(pi, frame);
+            }
+            if (!packetIns.isEmpty() && drainScheduled.compareAndSet(false, true)) loop.execute(this::drainPacketIns);
+        }
+
+        void established(OfChannelHandler h) { established.add(h); }
+
+        void removed(OfChannelHandler h) { established.remove(h); }
+
+        synchronized boolean checkGeneration(long id) {
+            if (generationSet && (id - generationId) < 0) return false;
+            generationId = id;
+            generationSet = true;
+            return true;
+        }
+
+        synchronized long generationId() { return generationId; }
+
+        void demoteMasters(OfChannelHandler newMaster) {
+            for (OfChannelHandler h : established) {
+                if (h != newMaster && h.role == OFControllerRole.ROLE_MASTER) h.role = OFControllerRole.ROLE_SLAVE;
+            }
+        }
+
+        /** An active connection and its reconnect state machine, driven on the session's event loop. */
+        private final class ActiveConnection implements AutoCloseable {
+            private final Target target;
+            private final Reconnect reconnect;
+            private volatile boolean closed;
+            private Channel channel;
+
+            ActiveConnection(Target target) {
+                this.target = target;
+                this.reconnect = new Reconnect(MIN_BACKOFF_MS, MAX_BACKOFF_MS, CONNECT_TIMEOUT_MS, now());
+            }
+
+            private long now() { return System.nanoTime() / 1_000_000; }
+
+            void tick() {
+                if (closed) return;
+                long now = now();
+                switch (reconnect.run(now)) {
+                    case CONNECT -> attempt(now);
+                    case DISCONNECT -> {
+                        if (channel != null) channel.close();
+                        reconnect.disconnected(now);
+                    }
+                    case NONE -> { }
+                }
+                long deadline = reconnect.deadline();
+                if (deadline != Long.MAX_VALUE) loop.schedule(this::tick, Math.max(1, deadline - now()), TimeUnit.MILLISECONDS);
+            }
+
+            private void attempt(long now) {
+                reconnect.connecting(now);
+                Bootstrap b = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+                        .option(ChannelOption.TCP_NODELAY, true)
+                        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT_MS)
+                        .handler(new ChannelInitializer<SocketChannel>() {
+                            @Override
+                            protected void initChannel(SocketChannel ch) {
+                                OpenFlowAgent.this.initChannel(ch, Session.this, "tcp:" + target.host() + ":" + target.port());
+                            }
+                        });
+                ChannelFuture f = b.connect(target.host(), target.port());
+                channel = f.channel();
+                f.addListener(done -> {
+                    if (closed) {
+                        f.channel().close();
+                        return;
+                    }
+                    if (done.isSuccess()) {
+                        reconnect.connected(now());
+                        f.channel().closeFuture().addListener(x -> {
+                            reconnect.disconnected(now());
+                            log.info("bridge {}: connection to {}:{} lost, retrying in {} ms", backend.name(), target.host(), target.port(), reconnect.backoff());
+                            tick();
+                        });
+                    } else {
+                        reconnect.disconnected(now());
+                        log.debug("bridge {}: connecting to {}:{} failed: {}", backend.name(), target.host(), target.port(), done.cause().toString());
+                        tick();
+                    }
+                });
+            }
+
+            @Override
+            public void close() {
+                closed = true;
+                loop.execute(() -> {
+                    if (channel != null) channel.close();
+                });
+            }
+        }
+    }
+}

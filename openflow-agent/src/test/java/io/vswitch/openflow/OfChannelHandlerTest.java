@@ -1,0 +1,324 @@
+package io.vswitch.openflow;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.vswitch.datapath.action.Action;
+import io.vswitch.datapath.pipeline.PacketIn;
+import io.vswitch.datapath.pipeline.Pipeline;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.projectfloodlight.openflow.protocol.*;
+import org.projectfloodlight.openflow.protocol.action.OFAction;
+import org.projectfloodlight.openflow.protocol.errormsg.OFBadActionErrorMsg;
+import org.projectfloodlight.openflow.protocol.errormsg.OFHelloFailedErrorMsg;
+import org.projectfloodlight.openflow.protocol.errormsg.OFBadMatchErrorMsg;
+import org.projectfloodlight.openflow.protocol.instruction.OFInstructionApplyActions;
+import org.projectfloodlight.openflow.protocol.match.Match;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.types.*;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The channel state machine and request handling, without sockets (netty's EmbeddedChannel). */
+class OfChannelHandlerTest {
+    static final OpenFlowAgent agent = new OpenFlowAgent(1, 5);
+    static final OFFactory of13 = OFFactories.getFactory(OFVersion.OF_13);
+
+    Pipeline pipeline;
+    TestBackend backend;
+    OpenFlowAgent.Session session;
+    EmbeddedChannel ch;
+
+    static final class TestBackend implements SwitchBackend {
+        final Pipeline pipeline;
+        final List<Object[]> packetOuts = new ArrayList<>();
+
+        TestBackend(Pipeline p) { this.pipeline = p; }
+
+        public long datapathId() { return 0x1234; }
+        public String name() { return "br-test"; }
+        public Pipeline pipeline() { return pipeline; }
+        public List<PortInfo> ports() {
+            return List.of(new PortInfo(1, "p1", new byte[]{2, 0, 0, 0, 0, 1}, true, 0, 5, 6, 500, 600, 0, 0, 0),
+                    new PortInfo(2, "p2", new byte[]{2, 0, 0, 0, 0, 2}, false, 0, 0, 0, 0, 0, 0, 0, 0));
+        }
+        public void packetOut(byte[] frame, int inPort, List<Action> actions) { packetOuts.add(new Object[]{frame, inPort, actions}); }
+        public void syncStats() { }
+    }
+
+    @AfterAll
+    static void shutdown() { agent.close(); }
+
+    @BeforeEach
+    void setUp() {
+        pipeline = new Pipeline();
+        pipeline.addPort(1, "p1", true);
+        pipeline.addPort(2, "p2", true);
+        backend = new TestBackend(pipeline);
+        session = agent.attach(backend);
+        ch = new EmbeddedChannel(new OfFrameDecoder(), OfEncoder.INSTANCE, new OfChannelHandler(session, "test"));
+    }
+
+    void send(OFMessage m) {
+        ByteBuf b = Unpooled.buffer();
+        m.writeTo(b);
+        ch.writeInbound(b);
+    }
+
+    OFMessage next() {
+        ByteBuf b = ch.readOutbound();
+        assertNotNull(b, "expected a message from the switch");
+        try {
+            return OFFactories.getGenericReader().readFrom(b);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        } finally {
+            b.release();
+        }
+    }
+
+    /** The switch's HELLO, then ours offering {@code bitmap}. */
+    OFMessage hello(OFFactory f, int bitmap) {
+        OFHello h = (OFHello) next();
+        assertEquals(OfChannelHandler.SUPPORTED, (int) ((OFHelloElemVersionbitmap) h.getElements().get(0)).getBitmaps().get(0).getValue());
+        send(f.buildHello().setElements(List.of(f.buildHelloElemVersionbitmap().setBitmaps(List.of(U32.of(bitmap))).build())).build());
+        return ch.readOutbound();
+    }
+
+    void handshake13() {
+        assertNull(hello(of13, 1 << 4 | 1 << 1));
+        send(of13.buildFeaturesRequest().setXid(7).build());
+        OFFeaturesReply r = (OFFeaturesReply) next();
+        assertEquals(OFVersion.OF_13, r.getVersion());
+        assertEquals(7, r.getXid());
+        assertEquals(DatapathId.of(0x1234), r.getDatapathId());
+        assertEquals(254, r.getNTables());
+    }
+
+    @Test
+    void negotiatesTheHighestCommonVersion() {
+        OFFactory of14 = OFFactories.getFactory(OFVersion.OF_14);
+        hello(of14, 1 << 4 | 1 << 5); // 1.3 and 1.4 offered
+        send(of14.buildEchoRequest().setXid(3).setData(new byte[]{1, 2}).build());
+        OFEchoReply e = (OFEchoReply) next();
+        assertEquals(OFVersion.OF_14, e.getVersion());
+        assertArrayEquals(new byte[]{1, 2}, e.getData());
+    }
+
+    @Test
+    void helloWithoutBitmapFromOpenFlow10() {
+        next(); // our hello
+        OFFactory of10 = OFFactories.getFactory(OFVersion.OF_10);
+        send(of10.buildHello().build());
+        send(of10.buildFeaturesRequest().setXid(1).build());
+        OFFeaturesReply r = (OFFeaturesReply) next();
+        assertEquals(OFVersion.OF_10, r.getVersion());
+        assertEquals(2, r.getPorts().size());
+    }
+
+    @Test
+    void noCommonVersionFailsTheHello() {
+        next();
+        // a 1.3 HELLO whose bitmap offers only 1.1 and 1.2
+        send(of13.buildHello().setElements(List.of(of13.buildHelloElemVersionbitmap().setBitmaps(List.of(U32.of(1 << 3 | 1 << 2))).build())).build());
+        assertInstanceOf(OFHelloFailedErrorMsg.class, next());
+        assertFalse(ch.isOpen());
+    }
+
+    @Test
+    void messagesBeforeHelloClose() {
+        next();
+        send(of13.buildEchoRequest().setXid(1).setData(new byte[0]).build());
+        assertFalse(ch.isOpen());
+    }
+
+    @Test
+    void flowModStatsAndBarrier() {
+        handshake13();
+        Match m = of13.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(1)).setExact(MatchField.ETH_TYPE, EthType.IPv4)
+                .setMasked(MatchField.IPV4_DST, IPv4Address.of("10.0.0.0"), IPv4Address.of("255.0.0.0")).build();
+        List<OFAction> actions = List.of(of13.actions().decNwTtl(), of13.actions().output(OFPort.of(2), 0xffff));
+        send(of13.buildFlowAdd().setXid(10).setTableId(TableId.of(0)).setPriority(100).setCookie(U64.of(0xabc))
+                .setMatch(m).setInstructions(List.of(of13.instructions().applyActions(actions))).build());
+        send(of13.buildBarrierRequest().setXid(11).build());
+        assertEquals(11, ((OFBarrierReply) next()).getXid());
+        assertEquals(1, pipeline.tables().totalEntries());
+
+        send(of13.buildFlowStatsRequest().setXid(12).setTableId(TableId.ALL).setOutPort(OFPort.ANY).setOutGroup(OFGroup.ANY)
+                .setMatch(of13.buildMatch().build()).build());
+        OFFlowStatsReply r = (OFFlowStatsReply) next();
+        assertEquals(1, r.getEntries().size());
+        OFFlowStatsEntry e = r.getEntries().get(0);
+        assertEquals(100, e.getPriority());
+        assertEquals(U64.of(0xabc), e.getCookie());
+        assertEquals(m, e.getMatch());
+        assertEquals(actions, ((OFInstructionApplyActions) e.getInstructions().get(0)).getActions());
+
+        send(of13.buildAggregateStatsRequest().setXid(13).setTableId(TableId.ALL).setOutPort(OFPort.ANY).setOutGroup(OFGroup.ANY)
+                .setMatch(of13.buildMatch().build()).build());
+        assertEquals(1, ((OFAggregateStatsReply) next()).getFlowCount());
+
+        send(of13.buildFlowDelete().setXid(14).setTableId(TableId.ALL).setOutPort(OFPort.ANY).setOutGroup(OFGroup.ANY)
+                .setMatch(of13.buildMatch().build()).build());
+        send(of13.buildBarrierRequest().setXid(15).build());
+        assertEquals(15, next().getXid());
+        assertEquals(0, pipeline.tables().totalEntries());
+    }
+
+    @Test
+    void statsKeepTheOxmOrderAsSent() {
+        handshake13();
+        // ip_proto before eth_type, tcp_dst before ip_proto: the reverse of OXM field-number order.
+        Match m = of13.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4).setExact(MatchField.IP_PROTO, IpProtocol.TCP)
+                .setExact(MatchField.TCP_DST, TransportPort.of(80)).build();
+        Match reordered = of13.matchV3(OFOxmList.of(of13.oxms().tcpDst(TransportPort.of(80)),
+                of13.oxms().ipProto(IpProtocol.TCP), of13.oxms().ethType(EthType.IPv4)));
+        send(of13.buildFlowAdd().setXid(70).setPriority(3).setMatch(reordered).build());
+        send(of13.buildFlowStatsRequest().setXid(71).setTableId(TableId.ALL).setOutPort(OFPort.ANY).setOutGroup(OFGroup.ANY)
+                .setMatch(of13.buildMatch().build()).build());
+        OFFlowStatsEntry e = ((OFFlowStatsReply) next()).getEntries().get(0);
+        ByteBuf sent = Unpooled.buffer(), got = Unpooled.buffer();
+        reordered.writeTo(sent);
+        e.getMatch().writeTo(got);
+        assertEquals(sent, got, "the match's bytes come back as sent");
+        assertEquals(m, e.getMatch());
+    }
+
+    @Test
+    void slaveCannotModifyAndStaleGenerationIsRefused() {
+        handshake13();
+        send(of13.buildRoleRequest().setXid(80).setRole(OFControllerRole.ROLE_SLAVE).setGenerationId(U64.of(5)).build());
+        assertEquals(OFControllerRole.ROLE_SLAVE, ((OFRoleReply) next()).getRole());
+        send(of13.buildFlowAdd().setXid(81).setMatch(of13.buildMatch().build()).build());
+        OFErrorMsg err = (OFErrorMsg) next();
+        assertEquals(OFErrorType.BAD_REQUEST, err.getErrType());
+        assertEquals(0, pipeline.tables().totalEntries());
+        send(of13.buildRoleRequest().setXid(82).setRole(OFControllerRole.ROLE_MASTER).setGenerationId(U64.of(4)).build());
+        assertEquals(OFErrorType.ROLE_REQUEST_FAILED, ((OFErrorMsg) next()).getErrType());
+        send(of13.buildRoleRequest().setXid(83).setRole(OFControllerRole.ROLE_MASTER).setGenerationId(U64.of(6)).build());
+        OFRoleReply r = (OFRoleReply) next();
+        assertEquals(OFControllerRole.ROLE_MASTER, r.getRole());
+        assertEquals(U64.of(6), r.getGenerationId());
+    }
+
+    @Test
+    void invalidFlowModGetsTheErrorAndTheConnectionStays() {
+        handshake13();
+        OFFlowAdd bad = of13.buildFlowAdd().setXid(20).setMatch(of13.buildMatch().build())
+                .setInstructions(List.of(of13.instructions().applyActions(List.of(of13.actions().group(OFGroup.of(99)))))).build();
+        send(bad);
+        OFBadActionErrorMsg err = (OFBadActionErrorMsg) next();
+        assertEquals(20, err.getXid());
+        assertEquals(OFBadActionCode.BAD_OUT_GROUP, err.getCode());
+        ByteBuf raw = Unpooled.buffer();
+        bad.writeTo(raw);
+        byte[] head = new byte[Math.min(64, raw.readableBytes())];
+        raw.getBytes(0, head);
+        assertArrayEquals(head, err.getData().getData());
+
+        // a prerequisite missing (tcp_dst without ip_proto=6)
+        send(of13.buildFlowAdd().setXid(21).setMatch(of13.buildMatch().setExact(MatchField.TCP_DST, TransportPort.of(80)).build()).build());
+        OFBadMatchErrorMsg m = (OFBadMatchErrorMsg) next();
+        assertEquals(OFBadMatchCode.BAD_PREREQ, m.getCode());
+
+        send(of13.buildEchoRequest().setXid(22).setData(new byte[0]).build());
+        assertEquals(22, next().getXid());
+        assertTrue(ch.isOpen());
+    }
+
+    @Test
+    void portsAndDesc() {
+        handshake13();
+        send(of13.buildPortDescStatsRequest().setXid(30).build());
+        OFPortDescStatsReply pd = (OFPortDescStatsReply) next();
+        assertEquals(2, pd.getEntries().size());
+        assertEquals("p1", pd.getEntries().get(0).getName());
+        assertTrue(pd.getEntries().get(1).getState().contains(OFPortState.LINK_DOWN));
+        send(of13.buildPortStatsRequest().setXid(31).setPortNo(OFPort.ANY).build());
+        OFPortStatsReply ps = (OFPortStatsReply) next();
+        assertEquals(U64.of(500), ps.getEntries().get(0).getRxBytes());
+        send(of13.buildDescStatsRequest().setXid(32).build());
+        assertEquals("br-test", ((OFDescStatsReply) next()).getDpDesc());
+        send(of13.buildGetConfigRequest().setXid(33).build());
+        assertEquals(128, ((OFGetConfigReply) next()).getMissSendLen());
+    }
+
+    @Test
+    void packetOutReachesTheBackend() {
+        handshake13();
+        byte[] frame = new byte[60];
+        send(of13.buildPacketOut().setXid(40).setBufferId(OFBufferId.NO_BUFFER).setInPort(OFPort.CONTROLLER)
+                .setActions(List.of(of13.actions().output(OFPort.of(2), 0))).setData(frame).build());
+        assertEquals(1, backend.packetOuts.size());
+        assertEquals(List.of(new Action.Output(2, 0)), backend.packetOuts.get(0)[2]);
+    }
+
+    @Test
+    void packetInCarriesMatchAndTruncates() {
+        handshake13();
+        OfChannelHandler h = ch.pipeline().get(OfChannelHandler.class);
+        byte[] frame = new byte[200];
+        frame[0] = 7;
+        h.sendPacketIn(new PacketIn(PacketIn.REASON_ACTION, 3, 0x55, 100, 1, 0, 0), frame);
+        OFPacketIn pi = (OFPacketIn) next();
+        assertEquals(OFPacketInReason.ACTION, pi.getReason());
+        assertEquals(TableId.of(3), pi.getTableId());
+        assertEquals(U64.of(0x55), pi.getCookie());
+        assertEquals(OFPort.of(1), pi.getMatch().get(MatchField.IN_PORT));
+        assertEquals(OFBufferId.NO_BUFFER, pi.getBufferId());
+        assertEquals(200, pi.getTotalLen());
+        assertEquals(100, pi.getData().length);
+    }
+
+    @Test
+    void flowRemovedAndPortStatus() {
+        handshake13();
+        send(of13.buildFlowAdd().setXid(60).setPriority(9).setCookie(U64.of(0x77)).setHardTimeout(30)
+                .setFlags(java.util.EnumSet.of(OFFlowModFlags.SEND_FLOW_REM))
+                .setMatch(of13.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(2)).build()).build());
+        send(of13.buildFlowDeleteStrict().setXid(61).setPriority(9).setTableId(TableId.of(0)).setOutPort(OFPort.ANY).setOutGroup(OFGroup.ANY)
+                .setMatch(of13.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(2)).build()).build());
+        OFFlowRemoved fr = (OFFlowRemoved) next();
+        assertEquals(OFFlowRemovedReason.DELETE, fr.getReason());
+        assertEquals(U64.of(0x77), fr.getCookie());
+        assertEquals(9, fr.getPriority());
+        assertEquals(30, fr.getHardTimeout());
+        assertEquals(OFPort.of(2), fr.getMatch().get(MatchField.IN_PORT));
+
+        session.portStatus(OpenFlowAgent.Session.PORT_DELETE, backend.ports().get(1));
+        OFPortStatus ps = (OFPortStatus) next();
+        assertEquals(OFPortReason.DELETE, ps.getReason());
+        assertEquals("p2", ps.getDesc().getName());
+    }
+
+    @Test
+    void unknownMessageTypeGetsBadRequest() {
+        handshake13();
+        send(of13.buildQueueGetConfigRequest().setXid(50).setPort(OFPort.ANY).build());
+        OFErrorMsg e = (OFErrorMsg) next();
+        assertEquals(OFErrorType.BAD_REQUEST, e.getErrType());
+        assertTrue(ch.isOpen());
+    }
+
+    @Test
+    void brokenLengthClosesTheConnection() {
+        handshake13();
+        ch.writeInbound(Unpooled.wrappedBuffer(new byte[]{4, 2, 0, 3, 0, 0, 0, 1}));
+        assertFalse(ch.isOpen());
+    }
+
+    @Test
+    void inactivityProbe() {
+        handshake13();
+        OfChannelHandler h = ch.pipeline().get(OfChannelHandler.class);
+        ch.pipeline().fireUserEventTriggered(io.netty.handler.timeout.IdleStateEvent.FIRST_READER_IDLE_STATE_EVENT);
+        assertInstanceOf(OFEchoRequest.class, next());
+        ch.pipeline().fireUserEventTriggered(io.netty.handler.timeout.IdleStateEvent.READER_IDLE_STATE_EVENT);
+        assertFalse(ch.isOpen());
+    }
+}

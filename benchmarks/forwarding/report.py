@@ -84,6 +84,10 @@ for key, label, scale, fmt, _, target in ROWS:
     if all(v is None for v in vals.values()):
         continue
     row = [label] + [fmt.format(vals[c] * scale) if vals[c] is not None else "-" for c in cols]
+    if key == "zero_loss60_pps":  # the sender (one core, the whole kernel path on it) could go no faster
+        for i, c in enumerate(cols):
+            if med.get(c, {}).get("zero_loss60_sender_limited"):
+                row[i + 1] = ">= " + row[i + 1] + " (sender-limited)"
     v, lb, ovs = vals.get("vswitch"), vals.get("linux-bridge"), vals.get("ovs")
     if "vswitch" in cols and "linux-bridge" in cols:
         row.append(ratio(v, lb) if not key.endswith("loss_pct") and not key.endswith("offered_pps") else "-")

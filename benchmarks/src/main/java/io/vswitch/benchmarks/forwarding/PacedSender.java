@@ -212,6 +212,7 @@ public final class PacedSender {
         double lo = 0;
         Run best = null;
         double bestLoss = 0;
+        boolean senderLimited = false;
         List<String> lines = new ArrayList<>();
         for (int step = 1; step <= steps; step++) {
             long rx0 = rxPackets(rxDev, rxIface);
@@ -226,6 +227,7 @@ public final class PacedSender {
             System.out.println(line);
             System.out.flush();
             lines.add(line);
+            if (loss < maxLoss && !senderKeptUp) senderLimited = true;
             if (pass) {
                 lo = probe;
                 if (best == null || r.achievedPps() > best.achievedPps()) {
@@ -238,8 +240,8 @@ public final class PacedSender {
             probe = (lo + hi) / 2;
         }
         System.out.println(String.format(Locale.ROOT,
-                "{\"result\": true, \"zero_loss_pps\": %.0f, \"loss\": %.6f, \"upper_bound_pps\": %.0f, \"steps\": %d}",
-                best == null ? 0.0 : best.achievedPps(), bestLoss, hi, steps));
+                "{\"result\": true, \"zero_loss_pps\": %.0f, \"loss\": %.6f, \"upper_bound_pps\": %.0f, \"steps\": %d, \"sender_limited\": %s}",
+                best == null ? 0.0 : best.achievedPps(), bestLoss, hi, steps, senderLimited));
     }
 
     private static String req(Map<String, String> o, String key) {

@@ -14,6 +14,7 @@ ap.add_argument("--command", default="")
 ap.add_argument("--kernel", default="")
 ap.add_argument("--cpus", default="")
 ap.add_argument("--ovs-version", default="")
+ap.add_argument("--loadavg", default="")
 a = ap.parse_args()
 
 samples, errors, order = {}, {}, []
@@ -39,7 +40,7 @@ for sw in med:
 
 with open(a.json, "w") as f:
     json.dump({"started": a.started, "quick": a.quick == "1", "command": a.command, "kernel": a.kernel,
-               "cpus": a.cpus, "ovs_version": a.ovs_version, "median": med, "samples": samples, "errors": errors,
+               "cpus": a.cpus, "ovs_version": a.ovs_version, "loadavg": a.loadavg, "median": med, "samples": samples, "errors": errors,
                "notes": "frame sizes without FCS: 60 B ('64-byte frames') and 1496 B ('1500-byte frames'); "
                         "full load: one trafgen process; delivered = rx_packets of B's veth; zero-loss: < 0.1 % loss"},
               f, indent=2)
@@ -84,6 +85,10 @@ for key, label, scale, fmt, _, target in ROWS:
     if all(v is None for v in vals.values()):
         continue
     row = [label] + [fmt.format(vals[c] * scale) if vals[c] is not None else "-" for c in cols]
+    if key == "tcp_offloads_on_bps":
+        for i, c in enumerate(cols):
+            if vals[c] == 0:
+                row[i + 1] = "0 (stalls)"
     if key == "zero_loss60_pps":  # the sender (one core, the whole kernel path on it) could go no faster
         for i, c in enumerate(cols):
             if med.get(c, {}).get("zero_loss60_sender_limited"):

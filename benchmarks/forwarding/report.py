@@ -45,7 +45,8 @@ with open(a.json, "w") as f:
                         "full load: one trafgen process; delivered = rx_packets of B's veth; zero-loss: < 0.1 % loss"},
               f, indent=2)
 
-NAMES = {"vswitch": "vswitch", "linux-bridge": "Linux bridge", "ovs": "OVS netdev"}
+NAMES = {"vswitch": "vswitch", "vswitch-normal": "vswitch (NORMAL)", "linux-bridge": "Linux bridge",
+         "ovs": "OVS netdev"}
 # key, label, scale, format, higher_is_better, target vs OVS (ratio, description) or None
 ROWS = [
     ("load60_offered_pps", "64 B, full load: offered (kpps)", 1e-3, "{:.0f}", None, None),
@@ -62,7 +63,7 @@ ROWS = [
     ("idle_cpu_pct", "idle CPU of the daemon (%)", 1, "{:.2f}", False, ("idle", "< 2 %")),
 ]
 
-cols = [sw for sw in ("vswitch", "linux-bridge", "ovs") if sw in order]
+cols = [sw for sw in ("vswitch", "vswitch-normal", "linux-bridge", "ovs") if sw in order]
 
 
 def ratio(x, y):

@@ -15,6 +15,7 @@ ap.add_argument("--kernel", default="")
 ap.add_argument("--cpus", default="")
 ap.add_argument("--ovs-version", default="")
 ap.add_argument("--loadavg", default="")
+ap.add_argument("--rounds", default="1")
 a = ap.parse_args()
 
 samples, errors, order = {}, {}, []
@@ -40,7 +41,7 @@ for sw in med:
 
 with open(a.json, "w") as f:
     json.dump({"started": a.started, "quick": a.quick == "1", "command": a.command, "kernel": a.kernel,
-               "cpus": a.cpus, "ovs_version": a.ovs_version, "loadavg": a.loadavg, "median": med, "samples": samples, "errors": errors,
+               "cpus": a.cpus, "ovs_version": a.ovs_version, "loadavg": a.loadavg, "rounds": int(a.rounds), "median": med, "samples": samples, "errors": errors,
                "notes": "frame sizes without FCS: 60 B ('64-byte frames') and 1496 B ('1500-byte frames'); "
                         "full load: one trafgen process; delivered = rx_packets of B's veth; zero-loss: < 0.1 % loss"},
               f, indent=2)

@@ -213,11 +213,21 @@ class OpenFlowInteropTest {
     }
 
     @Test
-    void openFlow10Handshake() {
+    void openFlow10() throws Exception {
         String show = ofctlAt("OpenFlow10", "show").output();
         assertTrue(show.contains("OFPT_FEATURES_REPLY (xid="), show);
-        Result add = ofctlAt("OpenFlow10", "add-flow", "actions=drop");
-        assertTrue(add.output().contains("OFPBRC_BAD_VERSION"), "OpenFlow 1.0 flow-mods are refused, not yet translated: " + add.output());
+        Result add = ofctlAt("OpenFlow10", "add-flow", "priority=20,ip,in_port=1,nw_dst=10.2.0.0/16,actions=mod_dl_src:02:00:00:00:00:99,mod_nw_tos:16,output:2");
+        assertEquals(0, add.exit(), add.output());
+        String flows = ofctlAt("OpenFlow10", "dump-flows").output();
+        assertTrue(flows.contains("priority=20,ip,in_port=1,nw_dst=10.2.0.0/16 actions=mod_dl_src:02:00:00:00:00:99,mod_nw_tos:16,output:2"), flows);
+        // The same flow read at 1.3: set-field actions.
+        flows = ofctl("dump-flows").output();
+        assertTrue(flows.contains("actions=set_field:02:00:00:00:00:99->eth_src,set_field:4->ip_dscp,output:2")
+                || flows.contains("actions=mod_dl_src:02:00:00:00:00:99,mod_nw_tos:16,output:2"), flows);
+        Result unsupported = ofctlAt("OpenFlow10", "add-flow", "in_port=1,actions=mod_vlan_vid:5,output:2");
+        assertTrue(unsupported.output().contains("OFPBAC_BAD_TYPE"), unsupported.output());
+        assertEquals(0, ofctlAt("OpenFlow10", "del-flows").exit());
+        assertEquals(0, daemon.bridge("br0").pipeline().tables().totalEntries());
     }
 
     @Test

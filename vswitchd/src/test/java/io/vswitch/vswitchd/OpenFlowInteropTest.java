@@ -248,6 +248,25 @@ class OpenFlowInteropTest {
     }
 
     @Test
+    void manyFlowsSpanSeveralReplies() throws Exception {
+        // 3000 flows with two actions each: about 300 KB of flow stats, so several OFPMP_FLOW replies (REPLY_MORE).
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 3000; i++) {
+            sb.append("table=0,priority=").append(100 + i % 7).append(",ip,nw_src=10.").append(i / 250).append('.')
+                    .append(i % 250).append(".0/24,tp_dst=0,udp,actions=dec_ttl,output:").append(1 + i % 3).append('\n');
+        }
+        Path flows = dir.resolve("flows.txt");
+        java.nio.file.Files.writeString(flows, sb.toString());
+        ofctlOk("add-flows", flows.toString());
+        assertEquals(3000, daemon.bridge("br0").pipeline().tables().totalEntries());
+        String dump = ofctlOk("dump-flows");
+        assertEquals(3000, dump.lines().filter(l -> l.contains("actions=dec_ttl,output:")).count());
+        assertTrue(ofctlOk("dump-aggregate").contains("flow_count=3000"));
+        ofctlOk("del-flows", "ip,nw_src=10.0.0.0/16");
+        assertEquals(3000 - 250, daemon.bridge("br0").pipeline().tables().totalEntries());
+    }
+
+    @Test
     void delControllerClosesTheListener() {
         ofctlOk("show");
         ok("del-controller", "br0");

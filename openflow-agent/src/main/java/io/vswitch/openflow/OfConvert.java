@@ -72,8 +72,14 @@ final class OfConvert {
             oxms = v3.getOxmList();
         } else {
             // OpenFlow 1.0's fixed match: openflowj's typed view of each field, re-spelled as OXM.
+            // With dl_vlan = OFP_VLAN_NONE (untagged), 1.0 ignores dl_vlan_pcp: exact 1.0 matches carry it anyway.
+            boolean untagged = m.isExact(MatchField.VLAN_VID)
+                    && m.get(MatchField.VLAN_VID).equals(org.projectfloodlight.openflow.types.OFVlanVidMatch.UNTAGGED);
             List<OFOxm<?>> list = new ArrayList<>();
-            for (MatchField<?> mf : m.getMatchFields()) list.add(toOxm(m, mf));
+            for (MatchField<?> mf : m.getMatchFields()) {
+                if (untagged && mf.id == org.projectfloodlight.openflow.protocol.match.MatchFields.VLAN_PCP) continue;
+                list.add(toOxm(m, mf));
+            }
             oxms = list;
         }
         for (OFOxm<?> oxm : oxms) {

@@ -200,10 +200,29 @@ final class OfChannelHandler extends ChannelInboundHandlerAdapter {
 
     /** Writes an OFPT_ERROR by hand: the datapath's error codes are OpenFlow 1.3 numbers, sent as they are. */
     private void sendError(Received r, int type, int code, int version, byte[] data) {
+        if (version == 1 && type != Rejection.HELLO_FAILED) {
+            int[] tc = errorFor10(type, code);
+            type = tc[0];
+            code = tc[1];
+        }
         ByteBuf b = Unpooled.buffer(12 + data.length);
         b.writeByte(version).writeByte(1).writeShort(12 + data.length).writeInt((int) r.xid());
         b.writeShort(type).writeShort(code).writeBytes(data);
         ctx.writeAndFlush(b);
+    }
+
+    /**
+     * OpenFlow 1.3 error numbers → 1.0's (as Open vSwitch maps them): bad request and bad action keep their numbers
+     * where 1.0 has them; match, instruction and flow-mod problems become OFPET_FLOW_MOD_FAILED (3) codes.
+     */
+    static int[] errorFor10(int type, int code) {
+        return switch (type) {
+            case 1 -> new int[]{1, code <= 8 ? code : 5 /* EPERM */};
+            case 2 -> new int[]{2, code <= 8 ? code : 5 /* BAD_ARGUMENT */};
+            case 5 -> new int[]{3, code == 3 ? 1 /* OVERLAP */ : code == 6 ? 4 /* BAD_COMMAND */ : 5 /* UNSUPPORTED */};
+            case 7 -> new int[]{4, code == 0 ? 0 : 1}; // PORT_MOD_FAILED: BAD_PORT, BAD_HW_ADDR
+            default -> new int[]{3, 5}; // FLOW_MOD_FAILED UNSUPPORTED
+        };
     }
 
     private void write(OFMessage m) {
@@ -317,7 +336,9 @@ final class OfChannelHandler extends ChannelInboundHandlerAdapter {
             case OFAggregateStatsRequest a -> {
                 be.syncStats();
                 long packets = 0, bytes = 0, flows = 0;
-                for (FlowEntry e : select(a.getTableId(), a.getMatch(), a.getCookie(), a.getCookieMask(), a.getOutPort(), a.getOutGroup())) {
+                boolean v10 = factory.getVersion() == OFVersion.OF_10;
+                for (FlowEntry e : select(a.getTableId(), a.getMatch(), v10 ? U64.ZERO : a.getCookie(), v10 ? U64.ZERO : a.getCookieMask(),
+                        a.getOutPort(), v10 ? OFGroup.ANY : a.getOutGroup())) {
                     flows++;
                     packets += Math.max(0, e.packets());
                     bytes += Math.max(0, e.bytes());
@@ -391,7 +412,9 @@ final class OfChannelHandler extends ChannelInboundHandlerAdapter {
 
     private void flowStats(OFFlowStatsRequest f) {
         session.backend().syncStats();
-        List<FlowEntry> entries = new ArrayList<>(select(f.getTableId(), f.getMatch(), f.getCookie(), f.getCookieMask(), f.getOutPort(), f.getOutGroup()));
+        boolean v10 = factory.getVersion() == OFVersion.OF_10;
+        List<FlowEntry> entries = new ArrayList<>(select(f.getTableId(), f.getMatch(), v10 ? U64.ZERO : f.getCookie(),
+                v10 ? U64.ZERO : f.getCookieMask(), f.getOutPort(), v10 ? OFGroup.ANY : f.getOutGroup()));
         entries.sort((x, y) -> x.tableId != y.tableId ? Integer.compare(x.tableId, y.tableId) : Integer.compare(y.priority, x.priority));
         long now = session.backend().pipeline().clock().getAsLong();
         List<OFFlowStatsEntry> chunk = new ArrayList<>();
@@ -404,9 +427,16 @@ final class OfChannelHandler extends ChannelInboundHandlerAdapter {
                     .setPriority(e.priority).setIdleTimeout(e.idleTimeout).setHardTimeout(e.hardTimeout)
                     .setCookie(U64.of(e.cookie()))
                     .setDurationSec(age / 1_000_000_000L).setDurationNsec(age % 1_000_000_000L)
-                    .setPacketCount(U64.of(e.packets())).setByteCount(U64.of(e.bytes()))
-                    .setInstructions(OfConvert.instructions(e.instructions(), factory))
-                    .setFlags(OfConvert.flags(e.flags));
+                    .setPacketCount(U64.of(e.packets())).setByteCount(U64.of(e.bytes()));
+            if (v10) {
+                List<io.vswitch.datapath.action.Action> applied = new ArrayList<>();
+                for (io.vswitch.datapath.action.Instruction i : e.instructions()) {
+                    if (i instanceof io.vswitch.datapath.action.Instruction.ApplyActions a) applied.addAll(a.actions());
+                }
+                b.setActions(OfConvert.actions(applied, factory));
+            } else {
+                b.setInstructions(OfConvert.instructions(e.instructions(), factory)).setFlags(OfConvert.flags(e.flags));
+            }
             if (factory.getVersion().compareTo(OFVersion.OF_14) >= 0) b.setImportance(e.importance);
             OFFlowStatsEntry entry = b.build();
             scratch.clear();

@@ -10,7 +10,12 @@ import io.vswitch.datapath.flow.Field;
 import io.vswitch.datapath.flow.FlowMatch;
 import io.vswitch.datapath.table.FlowMod;
 import org.projectfloodlight.openflow.exceptions.OFParseError;
+import org.projectfloodlight.openflow.protocol.OFFactories;
 import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.MacAddress;
+import org.projectfloodlight.openflow.types.OFValueType;
 import org.projectfloodlight.openflow.protocol.OFFlowMod;
 import org.projectfloodlight.openflow.protocol.OFFlowModFlags;
 import org.projectfloodlight.openflow.protocol.OFMessageReader;
@@ -43,8 +48,9 @@ import java.util.Set;
  * The datapath keeps OXM-number order; replies echo the match a controller sent where the session remembers it
  * ({@code Session.sentMatches}) and fall back to field-number order (e.g. for flows added from the text syntax).
  *
- * <p>Only OXM matches (OpenFlow 1.2+) are translated; the OpenFlow 1.0 fixed match and its actions are not
- * (yet): flow-mods over 1.0 get OFPBRC_BAD_VERSION.
+ * <p>OpenFlow 1.0's fixed match is read through openflowj's typed fields and re-spelled as OXM, so it takes the
+ * same path; its field actions (set_dl_src, set_nw_dst, strip_vlan, enqueue, ...) become set-field, pop-vlan,
+ * set-queue. set_vlan_vid/pcp and set_tp_src/dst (whose meaning depends on the packet) are not translated yet.
  */
 final class OfConvert {
     private static final int OXM_CLASS_BASIC = 0x8000;
@@ -59,15 +65,53 @@ final class OfConvert {
 
     /** openflowj match (OXM) → datapath match, strict about masks (a value bit outside its mask is an error). */
     static FlowMatch match(Match m) {
-        if (!(m instanceof OFMatchV3 v3)) throw error(OfError.BAD_MATCH_BAD_TYPE, "only OXM matches are supported");
         FlowMatch.Builder b = FlowMatch.builder().strictMasks(true);
         ByteBuf buf = Unpooled.buffer();
-        for (OFOxm<?> oxm : v3.getOxmList()) {
+        Iterable<OFOxm<?>> oxms;
+        if (m instanceof OFMatchV3 v3) {
+            oxms = v3.getOxmList();
+        } else {
+            // OpenFlow 1.0's fixed match: openflowj's typed view of each field, re-spelled as OXM.
+            // With dl_vlan = OFP_VLAN_NONE (untagged), 1.0 ignores dl_vlan_pcp: exact 1.0 matches carry it anyway.
+            boolean untagged = m.isExact(MatchField.VLAN_VID)
+                    && m.get(MatchField.VLAN_VID).equals(org.projectfloodlight.openflow.types.OFVlanVidMatch.UNTAGGED);
+            List<OFOxm<?>> list = new ArrayList<>();
+            for (MatchField<?> mf : m.getMatchFields()) {
+                if (untagged && mf.id == org.projectfloodlight.openflow.protocol.match.MatchFields.VLAN_PCP) continue;
+                list.add(toOxm(m, mf));
+            }
+            oxms = list;
+        }
+        for (OFOxm<?> oxm : oxms) {
             buf.clear();
             oxm.writeTo(buf);
             addOxm(b, buf);
         }
         return b.build();
+    }
+
+    private static final OFFactory OF13 = OFFactories.getFactory(OFVersion.OF_13);
+
+    private static <F extends OFValueType<F>> OFOxm<F> toOxm(Match m, MatchField<F> mf) {
+        return m.isExact(mf) ? OF13.oxms().fromValue(m.get(mf), mf) : OF13.oxms().fromMasked(m.getMasked(mf), mf);
+    }
+
+    /** Datapath match → OpenFlow 1.0 match (fields 1.0 cannot express are left out). */
+    private static Match match10(FlowMatch fm, OFFactory f) {
+        Match.Builder mb = f.buildMatch();
+        for (OFOxm<?> oxm : ((OFMatchV3) match(fm, OF13)).getOxmList()) {
+            try {
+                setOxm(mb, oxm);
+            } catch (UnsupportedOperationException | IllegalArgumentException notIn10) {
+                // e.g. IPv6, MPLS, metadata: 1.0 has no such field
+            }
+        }
+        return mb.build();
+    }
+
+    private static <F extends OFValueType<F>> void setOxm(Match.Builder mb, OFOxm<F> oxm) {
+        if (oxm.isMasked()) mb.setMasked(oxm.getMatchField(), oxm.getValue(), oxm.getMask());
+        else mb.setExact(oxm.getMatchField(), oxm.getValue());
     }
 
     /** Reads one OXM TLV from {@code buf} into {@code b}. */
@@ -114,6 +158,7 @@ final class OfConvert {
 
     /** Datapath match → openflowj match (OXM fields only; non-OXM fields of text-added flows are left out). */
     static Match match(FlowMatch m, OFFactory f) {
+        if (f.getVersion() == OFVersion.OF_10) return match10(m, f);
         List<OFOxm<?>> oxms = new ArrayList<>();
         for (FlowMatch.Entry e : m.entries()) {
             if (!e.field().isOxm()) continue;
@@ -144,7 +189,14 @@ final class OfConvert {
 
     static List<Action> actions(List<OFAction> list) {
         List<Action> out = new ArrayList<>(list.size());
-        for (OFAction a : list) out.add(action(a));
+        for (OFAction a : list) {
+            if (a instanceof OFActionEnqueue q) { // OpenFlow 1.0
+                out.add(new Action.SetQueue((int) q.getQueueId()));
+                out.add(new Action.Output(q.getPort().getPortNumber()));
+            } else {
+                out.add(action(a));
+            }
+        }
         return out;
     }
 
@@ -166,6 +218,13 @@ final class OfConvert {
             case OFActionCopyTtlIn t -> new Action.CopyTtlIn();
             case OFActionSetQueue q -> new Action.SetQueue((int) q.getQueueId());
             case OFActionGroup g -> new Action.Group(g.getGroup().getGroupNumber());
+            // OpenFlow 1.0 field actions, as the set-fields they are
+            case OFActionSetDlSrc d -> new Action.SetField(Field.ETH_SRC, d.getDlAddr().getLong());
+            case OFActionSetDlDst d -> new Action.SetField(Field.ETH_DST, d.getDlAddr().getLong());
+            case OFActionSetNwSrc n -> new Action.SetField(Field.IPV4_SRC, n.getNwAddr().getInt() & 0xffffffffL);
+            case OFActionSetNwDst n -> new Action.SetField(Field.IPV4_DST, n.getNwAddr().getInt() & 0xffffffffL);
+            case OFActionSetNwTos t -> new Action.SetField(Field.IP_DSCP, (t.getNwTos() & 0xff) >>> 2);
+            case OFActionStripVlan v -> new Action.PopVlan();
             default -> throw error(OfError.BAD_ACTION_BAD_TYPE, "unsupported action " + a.getType());
         };
     }
@@ -188,6 +247,7 @@ final class OfConvert {
     }
 
     static List<OFAction> actions(List<Action> list, OFFactory f) {
+        if (f.getVersion() == OFVersion.OF_10) return actions10(list, f);
         List<OFAction> out = new ArrayList<>(list.size());
         OFActions a = f.actions();
         for (Action x : list) {
@@ -209,6 +269,25 @@ final class OfConvert {
                 case Action.SetQueue q -> a.setQueue(q.queueId() & 0xffffffffL);
                 case Action.Group g -> a.group(OFGroup.of(g.groupId()));
             });
+        }
+        return out;
+    }
+
+    /** Datapath actions → OpenFlow 1.0 (actions 1.0 cannot express are left out of the listing). */
+    private static List<OFAction> actions10(List<Action> list, OFFactory f) {
+        OFActions a = f.actions();
+        List<OFAction> out = new ArrayList<>();
+        for (Action x : list) {
+            switch (x) {
+                case Action.Output o -> out.add(a.output(OFPort.ofInt(o.port()), o.maxLen()));
+                case Action.PopVlan p -> out.add(a.stripVlan());
+                case Action.SetField s when s.field() == Field.ETH_SRC -> out.add(a.setDlSrc(MacAddress.of(s.value())));
+                case Action.SetField s when s.field() == Field.ETH_DST -> out.add(a.setDlDst(MacAddress.of(s.value())));
+                case Action.SetField s when s.field() == Field.IPV4_SRC -> out.add(a.setNwSrc(IPv4Address.of((int) s.value())));
+                case Action.SetField s when s.field() == Field.IPV4_DST -> out.add(a.setNwDst(IPv4Address.of((int) s.value())));
+                case Action.SetField s when s.field() == Field.IP_DSCP -> out.add(a.setNwTos((short) (s.value() << 2)));
+                default -> { }
+            }
         }
         return out;
     }
@@ -250,7 +329,6 @@ final class OfConvert {
     // ------------------------------------------------------------------------------------ flow-mods
 
     static FlowMod flowMod(OFFlowMod m) {
-        if (m.getVersion() == OFVersion.OF_10) throw new Rejection(Rejection.BAD_REQUEST, Rejection.BRC_BAD_VERSION, "flow-mod over OpenFlow 1.0 is not supported yet");
         FlowMod.Command cmd = switch (m.getCommand()) {
             case ADD -> FlowMod.Command.ADD;
             case MODIFY -> FlowMod.Command.MODIFY;
@@ -258,6 +336,19 @@ final class OfConvert {
             case DELETE -> FlowMod.Command.DELETE;
             case DELETE_STRICT -> FlowMod.Command.DELETE_STRICT;
         };
+        if (m.getVersion() == OFVersion.OF_10) {
+            List<Action> actions = actions(m.getActions());
+            FlowMod.Builder b = FlowMod.builder(cmd, match(m.getMatch()))
+                    .priority(m.getPriority())
+                    .instructions(actions.isEmpty() ? List.of() : List.of(new Instruction.ApplyActions(actions)))
+                    .idleTimeout(m.getIdleTimeout())
+                    .hardTimeout(m.getHardTimeout())
+                    .flags(flags(m.getFlags()))
+                    .outPort(m.getOutPort().getPortNumber());
+            // 1.0 has one table and no cookie mask: modify/delete match any cookie
+            b.cookie(m.getCookie().getValue(), 0);
+            return b.build();
+        }
         FlowMod.Builder b = FlowMod.builder(cmd, match(m.getMatch()))
                 .table(m.getTableId().getValue())
                 .priority(m.getPriority())

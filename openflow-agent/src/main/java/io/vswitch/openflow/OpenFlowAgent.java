@@ -220,9 +220,23 @@ public final class OpenFlowAgent implements AutoCloseable {
             if (!packetIns.isEmpty() && drainScheduled.compareAndSet(false, true)) loop.execute(this::drainPacketIns);
         }
 
-        void established(OfChannelHandler h) { established.add(h); }
+        void established(OfChannelHandler h) {
+            established.add(h);
+            updateTableMiss();
+        }
 
-        void removed(OfChannelHandler h) { established.remove(h); }
+        void removed(OfChannelHandler h) {
+            if (established.remove(h)) updateTableMiss();
+        }
+
+        /** OpenFlow 1.0 sends table misses to the controller: on while any 1.0 controller is connected. */
+        private void updateTableMiss() {
+            boolean any10 = false;
+            for (OfChannelHandler h : established) {
+                any10 |= h.factory() != null && h.factory().getVersion() == org.projectfloodlight.openflow.protocol.OFVersion.OF_10;
+            }
+            backend.pipeline().setTableMissToController(any10);
+        }
 
         synchronized boolean checkGeneration(long id) {
             if (generationSet && (id - generationId) < 0) return false;

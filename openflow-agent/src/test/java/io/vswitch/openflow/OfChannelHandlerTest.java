@@ -119,6 +119,9 @@ class OfChannelHandlerTest {
         OFFeaturesReply r = (OFFeaturesReply) next();
         assertEquals(OFVersion.OF_10, r.getVersion());
         assertEquals(2, r.getPorts().size());
+        assertTrue(pipeline.tableMissToController(), "OpenFlow 1.0: table misses go to the controller");
+        ch.close();
+        assertFalse(pipeline.tableMissToController(), "back to OpenFlow 1.3's drop once the 1.0 controller is gone");
     }
 
     @Test

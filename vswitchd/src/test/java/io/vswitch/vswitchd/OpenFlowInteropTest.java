@@ -213,11 +213,21 @@ class OpenFlowInteropTest {
     }
 
     @Test
-    void openFlow10Handshake() {
+    void openFlow10() throws Exception {
         String show = ofctlAt("OpenFlow10", "show").output();
         assertTrue(show.contains("OFPT_FEATURES_REPLY (xid="), show);
-        Result add = ofctlAt("OpenFlow10", "add-flow", "actions=drop");
-        assertTrue(add.output().contains("OFPBRC_BAD_VERSION"), "OpenFlow 1.0 flow-mods are refused, not yet translated: " + add.output());
+        Result add = ofctlAt("OpenFlow10", "add-flow", "priority=20,ip,in_port=1,nw_dst=10.2.0.0/16,actions=mod_dl_src:02:00:00:00:00:99,mod_nw_tos:16,output:2");
+        assertEquals(0, add.exit(), add.output());
+        String flows = ofctlAt("OpenFlow10", "dump-flows").output();
+        assertTrue(flows.contains("priority=20,ip,in_port=1,nw_dst=10.2.0.0/16 actions=mod_dl_src:02:00:00:00:00:99,mod_nw_tos:16,output:2"), flows);
+        // The same flow read at 1.3: set-field actions.
+        flows = ofctl("dump-flows").output();
+        assertTrue(flows.contains("actions=set_field:02:00:00:00:00:99->eth_src,set_field:4->ip_dscp,output:2")
+                || flows.contains("actions=mod_dl_src:02:00:00:00:00:99,mod_nw_tos:16,output:2"), flows);
+        Result unsupported = ofctlAt("OpenFlow10", "add-flow", "in_port=1,actions=mod_vlan_vid:5,output:2");
+        assertTrue(unsupported.output().contains("OFPBAC_BAD_TYPE"), unsupported.output());
+        assertEquals(0, ofctlAt("OpenFlow10", "del-flows").exit());
+        assertEquals(0, daemon.bridge("br0").pipeline().tables().totalEntries());
     }
 
     @Test
@@ -235,6 +245,25 @@ class OpenFlowInteropTest {
         assertEquals(before + 1, port2.txPackets(), "the frame left through port 2");
         Result bad = ofctl("packet-out", "in_port=controller packet=" + arp + " actions=group:5");
         assertTrue(bad.output().contains("OFPBAC_BAD_OUT_GROUP"), bad.output());
+    }
+
+    @Test
+    void manyFlowsSpanSeveralReplies() throws Exception {
+        // 3000 flows with two actions each: about 300 KB of flow stats, so several OFPMP_FLOW replies (REPLY_MORE).
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 3000; i++) {
+            sb.append("table=0,priority=").append(100 + i % 7).append(",ip,nw_src=10.").append(i / 250).append('.')
+                    .append(i % 250).append(".0/24,tp_dst=0,udp,actions=dec_ttl,output:").append(1 + i % 3).append('\n');
+        }
+        Path flows = dir.resolve("flows.txt");
+        java.nio.file.Files.writeString(flows, sb.toString());
+        ofctlOk("add-flows", flows.toString());
+        assertEquals(3000, daemon.bridge("br0").pipeline().tables().totalEntries());
+        String dump = ofctlOk("dump-flows");
+        assertEquals(3000, dump.lines().filter(l -> l.contains("actions=dec_ttl,output:")).count());
+        assertTrue(ofctlOk("dump-aggregate").contains("flow_count=3000"));
+        ofctlOk("del-flows", "ip,nw_src=10.0.0.0/16");
+        assertEquals(3000 - 250, daemon.bridge("br0").pipeline().tables().totalEntries());
     }
 
     @Test

@@ -65,6 +65,7 @@ public final class Pipeline {
     private final AtomicLong changes = new AtomicLong();
     private volatile FlowRemovedListener flowRemovedListener = (e, r, n) -> { };
     private volatile boolean invalidTtlToController;
+    private volatile boolean tableMissToController;
 
     public Pipeline() {
         this(DEFAULT_TABLES, System::nanoTime);
@@ -106,6 +107,24 @@ public final class Pipeline {
         long stamp = lock.writeLock();
         try {
             invalidTtlToController = on;
+            invalidateWhere(t -> true);
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    public boolean tableMissToController() { return tableMissToController; }
+
+    /**
+     * OpenFlow 1.0's table miss: a packet no entry matches goes to the controller (OFPR_NO_MATCH) instead of being
+     * dropped as OpenFlow 1.3 says. The OpenFlow agent turns it on while a 1.0 controller is connected, as Open
+     * vSwitch does.
+     */
+    public void setTableMissToController(boolean on) {
+        long stamp = lock.writeLock();
+        try {
+            if (tableMissToController == on) return;
+            tableMissToController = on;
             invalidateWhere(t -> true);
         } finally {
             lock.unlockWrite(stamp);

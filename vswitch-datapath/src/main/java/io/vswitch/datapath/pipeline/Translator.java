@@ -147,6 +147,14 @@ final class Translator {
             visitedKeys.add(work.words.clone());
             visitedPriorities.add(e == null ? -1 : e.priority);
             if (e == null) {
+                if (pipeline.tableMissToController()) { // OpenFlow 1.0 controller connected
+                    PacketIn pi = new PacketIn(PacketIn.REASON_NO_MATCH, tableId, -1, 0xffff, work.inPort(),
+                            work.words[FlowKey.W_METADATA], work.words[FlowKey.W_TUNNEL]);
+                    if (addPacketIn(pi, tableId + ". no match (table miss): controller")) {
+                        note(tableId + ". no match (table miss): controller (OpenFlow 1.0)");
+                    }
+                    return;
+                }
                 note(tableId + ". no match (table miss): drop");
                 return; // OpenFlow 1.3: a miss with no table-miss entry drops; the action set is not executed
             }

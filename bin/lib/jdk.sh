@@ -37,15 +37,19 @@ export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 VSWITCH_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 export VSWITCH_HOME
 
-# Builds module $1 (and what it needs) when its jar is missing or older than its sources.
+# Builds module $1 (and what it needs) when it was never built or sources changed since its last build.
+# A stamp file marks the last successful build: an up-to-date `mvn package` does not rewrite the jar, so the
+# jar's own date cannot tell.
 ensure_built() {
-  local module=$1 jar="$VSWITCH_HOME/$1/target/$1.jar"
-  # Rebuild when any module's sources or poms are newer than the jar (the module may depend on them).
-  if [ ! -f "$jar" ] || [ -n "$(find "$VSWITCH_HOME" -path "$VSWITCH_HOME/*/src/main/*" -newer "$jar" -print -quit 2>/dev/null)" ] \
-     || [ -n "$(find "$VSWITCH_HOME" -maxdepth 2 -name pom.xml -newer "$jar" -print -quit 2>/dev/null)" ]; then
+  local module=$1 jar="$VSWITCH_HOME/$1/target/$1.jar" stamp="$VSWITCH_HOME/$1/target/.built"
+  if [ ! -f "$jar" ] || [ ! -f "$stamp" ] \
+     || [ -n "$(find "$VSWITCH_HOME" -path "$VSWITCH_HOME/benchmarks" -prune -o -path "$VSWITCH_HOME/*/src/main/*" -newer "$stamp" -print -quit 2>/dev/null)" ] \
+     || [ -n "$(find "$VSWITCH_HOME" -maxdepth 2 -name pom.xml -newer "$stamp" -print -quit 2>/dev/null)" ]; then
     echo "building $module (first use or sources changed)..." >&2
-    (cd "$VSWITCH_HOME" && mvn -B -q -Dstyle.color=never -pl "$module" -am package -DskipTests) >&2 || {
+    (set -o pipefail; cd "$VSWITCH_HOME" && mvn -B -q -Dstyle.color=never -pl "$module" -am package -DskipTests 2>&1 \
+      | sed 's/\x1b\[[0-9;]*m//g') >&2 || {
       echo "vswitch: build of $module failed (run 'bin/build' to see why)" >&2; exit 1; }
+    touch "$stamp"
   fi
 }
 

@@ -43,7 +43,12 @@ public final class AfPacketPort extends Port {
 
     /** Opens a port on device {@code ifname}; fails with the kernel's reason (no such device, permission). */
     public static AfPacketPort open(int number, String ifname, int frameCapacity) throws LinuxException {
-        AfPacketSocket s = AfPacketSocket.open(ifname, BATCH, true);
+        return open(number, ifname, frameCapacity, false);
+    }
+
+    /** Like {@link #open(int, String, int)}; with {@code rxRing} frames are received through a TPACKET_V3 ring. */
+    public static AfPacketPort open(int number, String ifname, int frameCapacity, boolean rxRing) throws LinuxException {
+        AfPacketSocket s = AfPacketSocket.open(ifname, BATCH, true, rxRing);
         AfPacketPort p = new AfPacketPort(number, ifname, s, frameCapacity);
         p.silenceIpv6();
         p.refreshLink();
@@ -162,6 +167,9 @@ public final class AfPacketPort extends Port {
     public long mtuDrops() { return mtuDrops; }
 
     public int mtu() { return mtu; }
+
+    /** Whether this port receives through a TPACKET_V3 ring (rx=ring) rather than recvmmsg. */
+    public boolean rxRing() { return socket.rxRing(); }
 
     @Override
     public long rxDropped() {

@@ -12,6 +12,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <net/if.h>
 #include <linux/if_packet.h>
 #include <linux/if_ether.h>
@@ -28,6 +29,9 @@ int main(void) {
     L("PACKET_STATISTICS", PACKET_STATISTICS); L("PACKET_AUXDATA", PACKET_AUXDATA);
     L("PACKET_QDISC_BYPASS", PACKET_QDISC_BYPASS); L("PACKET_IGNORE_OUTGOING", PACKET_IGNORE_OUTGOING);
     L("PACKET_VNET_HDR", PACKET_VNET_HDR);
+    L("PACKET_VERSION", PACKET_VERSION); L("PACKET_RX_RING", PACKET_RX_RING); L("TPACKET_V3", TPACKET_V3);
+    L("TP_STATUS_KERNEL", TP_STATUS_KERNEL); L("TP_STATUS_USER", TP_STATUS_USER); L("TP_STATUS_COPY", TP_STATUS_COPY);
+    L("PROT_READ", PROT_READ); L("PROT_WRITE", PROT_WRITE); L("MAP_SHARED", MAP_SHARED);
     L("MSG_CTRUNC", MSG_CTRUNC); L("MSG_TRUNC", MSG_TRUNC); L("MSG_DONTWAIT", MSG_DONTWAIT);
     L("TP_STATUS_VLAN_VALID", TP_STATUS_VLAN_VALID); L("TP_STATUS_VLAN_TPID_VALID", TP_STATUS_VLAN_TPID_VALID);
     L("EPOLL_CLOEXEC", EPOLL_CLOEXEC); L("EPOLL_CTL_ADD", EPOLL_CTL_ADD); L("EPOLL_CTL_DEL", EPOLL_CTL_DEL);
@@ -54,6 +58,19 @@ int main(void) {
     L("AUX_VLAN_TPID", offsetof(struct tpacket_auxdata, tp_vlan_tpid));
     L("TPACKET_STATS_SIZE", sizeof(struct tpacket_stats)); L("TP_PACKETS", offsetof(struct tpacket_stats, tp_packets));
     L("TP_DROPS", offsetof(struct tpacket_stats, tp_drops));
+    L("TPACKET_REQ3_SIZE", sizeof(struct tpacket_req3));
+    L("REQ3_BLOCK_SIZE", offsetof(struct tpacket_req3, tp_block_size)); L("REQ3_BLOCK_NR", offsetof(struct tpacket_req3, tp_block_nr));
+    L("REQ3_FRAME_SIZE", offsetof(struct tpacket_req3, tp_frame_size)); L("REQ3_FRAME_NR", offsetof(struct tpacket_req3, tp_frame_nr));
+    L("REQ3_RETIRE_BLK_TOV", offsetof(struct tpacket_req3, tp_retire_blk_tov));
+    L("REQ3_SIZEOF_PRIV", offsetof(struct tpacket_req3, tp_sizeof_priv));
+    L("REQ3_FEATURE_REQ_WORD", offsetof(struct tpacket_req3, tp_feature_req_word));
+    L("BD_BLOCK_STATUS", offsetof(struct tpacket_block_desc, hdr.bh1.block_status));
+    L("BD_NUM_PKTS", offsetof(struct tpacket_block_desc, hdr.bh1.num_pkts));
+    L("BD_FIRST_PKT", offsetof(struct tpacket_block_desc, hdr.bh1.offset_to_first_pkt));
+    L("TPACKET3_HDR_SIZE", sizeof(struct tpacket3_hdr)); L("T3_NEXT_OFFSET", offsetof(struct tpacket3_hdr, tp_next_offset));
+    L("T3_SNAPLEN", offsetof(struct tpacket3_hdr, tp_snaplen)); L("T3_LEN", offsetof(struct tpacket3_hdr, tp_len));
+    L("T3_STATUS", offsetof(struct tpacket3_hdr, tp_status)); L("T3_MAC", offsetof(struct tpacket3_hdr, tp_mac));
+    L("T3_VLAN_TCI", offsetof(struct tpacket3_hdr, hv1.tp_vlan_tci)); L("T3_VLAN_TPID", offsetof(struct tpacket3_hdr, hv1.tp_vlan_tpid));
     L("EPOLL_EVENT_SIZE", sizeof(struct epoll_event)); L("EPOLL_EVENTS", offsetof(struct epoll_event, events));
     L("EPOLL_DATA", offsetof(struct epoll_event, data));
     L("IFREQ_SIZE", sizeof(struct ifreq)); L("IFR_UNION", offsetof(struct ifreq, ifr_flags));

@@ -8,16 +8,21 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
  * A raw {@code AF_PACKET} socket bound to one interface, moving frames in batches with one
- * {@code recvmmsg}/{@code sendmmsg} per call.
+ * {@code recvmmsg}/{@code sendmmsg} per call (or receiving from a mmap'd TPACKET_V3 ring, optionally).
  *
  * <h2>Why recvmmsg and not a ring</h2>
  * Measured here (shared/notes/af-packet-io.md): a TPACKET_V3 ring is ~30 % faster at saturation
  * but hands blocks over only when they fill or a timer retires them, ~1 ms of latency; recvmmsg
- * gave half OVS's latency. This class is the low-latency path; a ring can be added beside it.
+ * gave half OVS's latency. recvmmsg is the default; {@link #open(String, int, boolean, boolean)} with
+ * {@code rxRing} receives through a TPACKET_V3 ring instead (same {@link #receive} contract: frames are copied
+ * out of the ring into the caller's buffers, VLAN tags re-inserted, vnet headers read from just before each
+ * frame, and each block handed back once its last frame is copied). Measured through vswitchd (two ring ports
+ * per ping): ~1.0-1.5 ms ping RTT against ~0.1-0.3 ms with recvmmsg, the 1 ms block retire timer at work.
  *
  * <h2>Setup</h2>
  * {@code socket(AF_PACKET, SOCK_RAW|SOCK_NONBLOCK|SOCK_CLOEXEC, 0)}: protocol 0 so nothing is
@@ -84,6 +89,11 @@ public final class AfPacketSocket implements AutoCloseable {
     private final MemorySegment rxVnet, txVnet;
     private final int[] rxVnetShift;
     private final int iovPerMsg;
+    /** The mmap'd TPACKET_V3 receive ring (null: recvmmsg), its current block and the walk through it. */
+    private final MemorySegment ring;
+    private int ringBlock;
+    private int ringLeft;       // packets of the current block not yet handed out (0: block not entered)
+    private long ringPkt;      // offset in ring of the next packet's tpacket3_hdr
     private boolean closed;
     private int rxFailures; // consecutive -1s from recvmmsg (receiving thread only)
     private int txFailures; // consecutive -1s from sendmmsg (sending thread only)
@@ -94,7 +104,9 @@ public final class AfPacketSocket implements AutoCloseable {
     private volatile long truncated;
     private long kernelDrops; // guarded by this
 
-    private AfPacketSocket(String name, int ifindex, int fd, int batchSize, Arena arena, boolean vnet) {
+    private AfPacketSocket(String name, int ifindex, int fd, int batchSize, Arena arena, boolean vnet,
+                           MemorySegment ring) {
+        this.ring = ring;
         this.name = name;
         this.ifindex = ifindex;
         this.fd = fd;
@@ -149,12 +161,47 @@ public final class AfPacketSocket implements AutoCloseable {
      * checksum ({@link #rxVnetFlags}), and each frame sent must be described with {@link #setTxVnet}.
      */
     public static AfPacketSocket open(String ifname, int batchSize, boolean vnetHeaders) throws LinuxException {
+        return open(ifname, batchSize, vnetHeaders, false);
+    }
+
+    /*
+     * The TPACKET_V3 receive ring (rxRing = true).
+     *
+     * Block size 256 KiB: a block must hold the largest frame whole (a 64 KiB GSO super-frame + Ethernet/VLAN
+     * header + the 68-byte tpacket3 header, virtio_net_hdr and alignment, ~65.7 KiB), and the kernel hands a block
+     * over only when it is full or its timer fires, so a smaller block is handed over sooner under load: 256 KiB
+     * holds 3 maximal GSO frames or ~1,600 64-byte frames (each takes 160 ring bytes with the vnet header).
+     * 16 blocks = 4 MiB, as much as the recvmmsg path's socket buffer (SOCKET_BUFFER_BYTES). Frame size 2048 is
+     * only the kernel's sanity unit in V3 (frames may span it); frame_nr = blocks * (block / frame).
+     * Retire timeout 1 ms, the smallest the API takes; the kernel converts it to jiffies rounding up, so at
+     * CONFIG_HZ=250 (this machine) a partly filled block waits up to 4 ms.
+     */
+    /** Bytes per ring block. */
+    public static final int RING_BLOCK_SIZE = 256 << 10;
+    /** Blocks in the ring. */
+    public static final int RING_BLOCKS = 16;
+    /** tp_frame_size: the V3 ring's nominal frame unit (TPACKET_ALIGNMENT multiple). */
+    public static final int RING_FRAME_SIZE = 2048;
+    /** tp_retire_blk_tov in milliseconds. */
+    public static final int RING_RETIRE_MS = 1;
+    private static final VarHandle RING_INT = JAVA_INT.varHandle();
+
+    /**
+     * Like {@link #open(String, int, boolean)}; with {@code rxRing} frames are received through a TPACKET_V3
+     * ring mmap'd into this process ({@link #RING_BLOCKS} blocks of {@link #RING_BLOCK_SIZE} bytes) instead of
+     * recvmmsg: fewer system calls at load, but a partly filled block is handed over only when its retire timer
+     * fires ({@link #RING_RETIRE_MS}, rounded up to a jiffy), which adds up to that much latency at low load.
+     * {@link #receive} keeps its contract either way; sending is sendmmsg in both cases.
+     */
+    public static AfPacketSocket open(String ifname, int batchSize, boolean vnetHeaders, boolean rxRing)
+            throws LinuxException {
         Libc.checkIfName(ifname);
         if (batchSize < 1 || batchSize > 1024) {
             throw new IllegalArgumentException("batchSize must be 1..1024 (UIO_MAXIOV), not " + batchSize);
         }
         int ifindex = NetDevice.index(ifname);
         int fd;
+        MemorySegment ringAt = null;
         try (Arena tmp = Arena.ofConfined()) {
             MemorySegment cap = tmp.allocate(Libc.CAPTURE_LAYOUT);
             fd = Libc.socket(cap, Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, 0);
@@ -168,8 +215,29 @@ public final class AfPacketSocket implements AutoCloseable {
                 setOption(cap, fd, Libc.SOL_PACKET, Libc.PACKET_QDISC_BYPASS, one, "PACKET_QDISC_BYPASS", ifname);
                 if (vnetHeaders) setOption(cap, fd, Libc.SOL_PACKET, Libc.PACKET_VNET_HDR, one, "PACKET_VNET_HDR", ifname);
                 MemorySegment bytes = tmp.allocateFrom(JAVA_INT, SOCKET_BUFFER_BYTES);
-                setBuffer(cap, fd, Libc.SO_RCVBUFFORCE, Libc.SO_RCVBUF, bytes, "SO_RCVBUF", ifname);
+                if (!rxRing) setBuffer(cap, fd, Libc.SO_RCVBUFFORCE, Libc.SO_RCVBUF, bytes, "SO_RCVBUF", ifname);
                 setBuffer(cap, fd, Libc.SO_SNDBUFFORCE, Libc.SO_SNDBUF, bytes, "SO_SNDBUF", ifname);
+                if (rxRing) {
+                    // Version, then the ring (PACKET_VNET_HDR above must come before it: EBUSY after), then
+                    // the mmap; all before the bind, so no frame is taken before the ring is there.
+                    setOption(cap, fd, Libc.SOL_PACKET, Libc.PACKET_VERSION, tmp.allocateFrom(JAVA_INT, Libc.TPACKET_V3),
+                            "PACKET_VERSION", ifname);
+                    MemorySegment req = tmp.allocate(Libc.TPACKET_REQ3_SIZE, 8);
+                    req.set(JAVA_INT, Libc.REQ3_BLOCK_SIZE, RING_BLOCK_SIZE);
+                    req.set(JAVA_INT, Libc.REQ3_BLOCK_NR, RING_BLOCKS);
+                    req.set(JAVA_INT, Libc.REQ3_FRAME_SIZE, RING_FRAME_SIZE);
+                    req.set(JAVA_INT, Libc.REQ3_FRAME_NR, RING_BLOCKS * (RING_BLOCK_SIZE / RING_FRAME_SIZE));
+                    req.set(JAVA_INT, Libc.REQ3_RETIRE_BLK_TOV, RING_RETIRE_MS);
+                    req.set(JAVA_INT, Libc.REQ3_SIZEOF_PRIV, 0);
+                    req.set(JAVA_INT, Libc.REQ3_FEATURE_REQ_WORD, 0);
+                    setOption(cap, fd, Libc.SOL_PACKET, Libc.PACKET_RX_RING, req, "PACKET_RX_RING", ifname);
+                    long size = (long) RING_BLOCK_SIZE * RING_BLOCKS;
+                    MemorySegment at = Libc.mmap(cap, size, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED, fd, 0);
+                    if (at.address() == -1L) {
+                        throw new LinuxException("mmap the receive ring of AF_PACKET socket for", ifname, Libc.errno(cap));
+                    }
+                    ringAt = at;
+                }
 
                 MemorySegment sll = tmp.allocate(Libc.SOCKADDR_LL_SIZE, 8);
                 sll.set(JAVA_SHORT, Libc.SLL_FAMILY, (short) Libc.AF_PACKET);
@@ -179,15 +247,19 @@ public final class AfPacketSocket implements AutoCloseable {
                     throw new LinuxException("bind AF_PACKET socket to", ifname, Libc.errno(cap));
                 }
             } catch (LinuxException | RuntimeException e) {
+                if (ringAt != null) Libc.munmap(ringAt, (long) RING_BLOCK_SIZE * RING_BLOCKS);
                 Libc.close(fd);
                 throw e;
             }
         }
         Arena arena = Arena.ofShared();
         try {
-            return new AfPacketSocket(ifname, ifindex, fd, batchSize, arena, vnetHeaders);
+            @SuppressWarnings("restricted") // the kernel mapped exactly this many bytes at ringAt
+            MemorySegment ring = ringAt == null ? null : ringAt.reinterpret((long) RING_BLOCK_SIZE * RING_BLOCKS);
+            return new AfPacketSocket(ifname, ifindex, fd, batchSize, arena, vnetHeaders, ring);
         } catch (RuntimeException | Error e) {
             arena.close();
+            if (ringAt != null) Libc.munmap(ringAt, (long) RING_BLOCK_SIZE * RING_BLOCKS);
             Libc.close(fd);
             throw e;
         }
@@ -266,6 +338,7 @@ public final class AfPacketSocket implements AutoCloseable {
                         + ((long) offset + maxLen) + " bytes (is " + (b.isNative() ? "" : "heap, ")
                         + b.byteSize() + " bytes)");
             }
+            if (ring != null) continue;
             long m = Libc.MMSGHDR_SIZE * i;
             long v = Libc.IOVEC_SIZE * (iovPerMsg * i + iovPerMsg - 1);
             rxIovs.set(JAVA_LONG, v + Libc.IOV_BASE, b.address() + offset);
@@ -273,6 +346,9 @@ public final class AfPacketSocket implements AutoCloseable {
             // The kernel overwrites controllen and flags with what it used: reset both.
             rxMsgs.set(JAVA_LONG, m + Libc.MSG_CONTROLLEN, CMSG_BUF);
             rxMsgs.set(JAVA_INT, m + Libc.MSG_FLAGS, 0);
+        }
+        if (ring != null) {
+            return receiveRing(buffers, n, offset, maxLen, startsOut, lengthsOut);
         }
         int got = Libc.recvmmsg(fd, rxMsgs, n, Libc.MSG_DONTWAIT);
         if (got < 0) {
@@ -323,6 +399,87 @@ public final class AfPacketSocket implements AutoCloseable {
             truncated += cut;
         }
         return got;
+    }
+
+    /** Whether frames arrive through the TPACKET_V3 ring (else recvmmsg). */
+    public boolean rxRing() {
+        return ring != null;
+    }
+
+    /**
+     * Walks the ring from where the last call stopped: enters a block once the kernel has handed it over
+     * (block_status has TP_STATUS_USER, read with acquire), copies its packets out one by one, and hands it back
+     * (TP_STATUS_KERNEL, written with release) after its last packet, then goes on to the next block.
+     */
+    private int receiveRing(MemorySegment[] buffers, int n, int offset, int maxLen, int[] startsOut, int[] lengthsOut) {
+        MemorySegment r = ring;
+        int got = 0, cut = 0;
+        while (got < n) {
+            long blk = (long) ringBlock * RING_BLOCK_SIZE;
+            if (ringLeft == 0) {
+                if (((int) RING_INT.getAcquire(r, blk + Libc.BD_BLOCK_STATUS) & Libc.TP_STATUS_USER) == 0) {
+                    break; // the kernel still fills it (or it is empty): nothing more now
+                }
+                ringLeft = r.get(JAVA_INT, blk + Libc.BD_NUM_PKTS);
+                ringPkt = blk + Integer.toUnsignedLong(r.get(JAVA_INT, blk + Libc.BD_FIRST_PKT));
+                if (ringLeft == 0) { // a retired empty block
+                    releaseBlock(blk);
+                    continue;
+                }
+            }
+            long h = ringPkt;
+            int snap = r.get(JAVA_INT, h + Libc.T3_SNAPLEN);
+            int wire = r.get(JAVA_INT, h + Libc.T3_LEN);
+            int status = r.get(JAVA_INT, h + Libc.T3_STATUS);
+            long mac = h + Short.toUnsignedInt(r.get(JAVA_SHORT, h + Libc.T3_MAC));
+            int len = snap;
+            if (len > maxLen || wire > snap || (status & Libc.TP_STATUS_COPY) != 0) {
+                cut++;
+                len = Math.min(len, maxLen);
+            }
+            MemorySegment b = buffers[got];
+            int start = offset;
+            rxVnetShift[got] = 0;
+            if ((status & Libc.TP_STATUS_VLAN_VALID) != 0 && len >= 12) {
+                int tci = r.get(JAVA_INT, h + Libc.T3_VLAN_TCI) & 0xffff;
+                int tpid = (status & Libc.TP_STATUS_VLAN_TPID_VALID) != 0
+                        ? Short.toUnsignedInt(r.get(JAVA_SHORT, h + Libc.T3_VLAN_TPID)) : TPID_8021Q;
+                start = offset - VLAN_HEADROOM;
+                MemorySegment.copy(r, mac, b, start, 12);
+                b.set(BE_SHORT, start + 12, (short) tpid);
+                b.set(BE_SHORT, start + 14, (short) tci);
+                MemorySegment.copy(r, mac + 12, b, offset + 12, len - 12);
+                len += VLAN_HEADROOM;
+                rxVnetShift[got] = VLAN_HEADROOM;
+            } else {
+                MemorySegment.copy(r, mac, b, offset, len);
+            }
+            if (rxVnet != null) {
+                // PACKET_VNET_HDR: the kernel writes struct virtio_net_hdr just before the frame (tp_mac - 10).
+                MemorySegment.copy(r, mac - VNET_HDR_LEN, rxVnet, VNET_SLOT * got, VNET_HDR_LEN);
+            }
+            startsOut[got] = start;
+            lengthsOut[got] = len;
+            got++;
+            if (--ringLeft == 0) {
+                releaseBlock(blk);
+            } else {
+                ringPkt = h + Integer.toUnsignedLong(r.get(JAVA_INT, h + Libc.T3_NEXT_OFFSET));
+            }
+        }
+        if (got > 0) {
+            rxPackets += got;
+        }
+        if (cut > 0) {
+            truncated += cut;
+        }
+        return got;
+    }
+
+    private void releaseBlock(long blk) {
+        RING_INT.setRelease(ring, blk + Libc.BD_BLOCK_STATUS, Libc.TP_STATUS_KERNEL);
+        ringLeft = 0;
+        ringBlock = ringBlock + 1 == RING_BLOCKS ? 0 : ringBlock + 1;
     }
 
     /**
@@ -513,6 +670,7 @@ public final class AfPacketSocket implements AutoCloseable {
         }
         closed = true;
         Libc.close(fd);
+        if (ring != null) Libc.munmap(ring, ring.byteSize());
         arena.close();
     }
 

@@ -67,6 +67,17 @@ final class Libc {
     static final int PACKET_IGNORE_OUTGOING = 23;
     /** linux/if_packet.h: prefix every frame with a struct virtio_net_hdr (checksum/GSO offload state). */
     static final int PACKET_VNET_HDR = 15;
+    /** linux/if_packet.h: ring version (before PACKET_RX_RING) and the receive ring itself. */
+    static final int PACKET_VERSION = 10;
+    static final int PACKET_RX_RING = 5;
+    static final int TPACKET_V3 = 2;
+    /** Block status words of a TPACKET_V3 ring; TP_STATUS_COPY (2) in a frame header: snaplen was cut. */
+    static final int TP_STATUS_KERNEL = 0;
+    static final int TP_STATUS_USER = 1;
+    static final int TP_STATUS_COPY = 2;
+    static final int PROT_READ = 1;
+    static final int PROT_WRITE = 2;
+    static final int MAP_SHARED = 1;
     static final int MSG_CTRUNC = 8;
     static final int MSG_TRUNC = 32;
     static final int MSG_DONTWAIT = 64;
@@ -127,6 +138,28 @@ final class Libc {
     static final long TPACKET_STATS_SIZE = 8;
     static final long TP_PACKETS = 0;
     static final long TP_DROPS = 4;
+    /** struct tpacket_req3: block_size @0, block_nr @4, frame_size @8, frame_nr @12, retire_blk_tov @16, sizeof_priv @20, feature_req_word @24; 28 bytes. */
+    static final long TPACKET_REQ3_SIZE = 28;
+    static final long REQ3_BLOCK_SIZE = 0;
+    static final long REQ3_BLOCK_NR = 4;
+    static final long REQ3_FRAME_SIZE = 8;
+    static final long REQ3_FRAME_NR = 12;
+    static final long REQ3_RETIRE_BLK_TOV = 16;
+    static final long REQ3_SIZEOF_PRIV = 20;
+    static final long REQ3_FEATURE_REQ_WORD = 24;
+    /** struct tpacket_block_desc (hdr.bh1): block_status u32 @8, num_pkts u32 @12, offset_to_first_pkt u32 @16. */
+    static final long BD_BLOCK_STATUS = 8;
+    static final long BD_NUM_PKTS = 12;
+    static final long BD_FIRST_PKT = 16;
+    /** struct tpacket3_hdr: next_offset u32 @0, snaplen u32 @12, len u32 @16, status u32 @20, mac u16 @24, hv1.vlan_tci u32 @32, hv1.vlan_tpid u16 @36; 48 bytes. */
+    static final long TPACKET3_HDR_SIZE = 48;
+    static final long T3_NEXT_OFFSET = 0;
+    static final long T3_SNAPLEN = 12;
+    static final long T3_LEN = 16;
+    static final long T3_STATUS = 20;
+    static final long T3_MAC = 24;
+    static final long T3_VLAN_TCI = 32;
+    static final long T3_VLAN_TPID = 36;
     /** struct epoll_event is packed on x86_64: events u32 @0, data u64 @4; 12 bytes. */
     static final long EPOLL_EVENT_SIZE = 12;
     static final long EPOLL_EVENTS = 0;
@@ -209,6 +242,10 @@ final class Libc {
     /** open(const char *, int, ...) is variadic; we never pass a mode. */
     static final MethodHandle OPEN_E = handle("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), CAPTURE);
     static final MethodHandle IF_NAMETOINDEX_E = handle("if_nametoindex", FunctionDescriptor.of(JAVA_INT, ADDRESS), CAPTURE);
+    /** mmap(void *, size_t, int, int, int, off_t) returning the address as a zero-length segment (MAP_FAILED = -1). */
+    static final MethodHandle MMAP_E = handle("mmap",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), CAPTURE);
+    static final MethodHandle MUNMAP = handle("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
     static final MethodHandle STRERROR = handle("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
     // ---- typed wrappers (invokeExact through static finals: inlined by the JIT) ----
@@ -408,6 +445,22 @@ final class Libc {
     static int ifNameToIndex(MemorySegment cap, MemorySegment name) {
         try {
             return (int) IF_NAMETOINDEX_E.invokeExact(cap, name);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static MemorySegment mmap(MemorySegment cap, long length, int prot, int flags, int fd, long offset) {
+        try {
+            return (MemorySegment) MMAP_E.invokeExact(cap, MemorySegment.NULL, length, prot, flags, fd, offset);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int munmap(MemorySegment addr, long length) {
+        try {
+            return (int) MUNMAP.invokeExact(addr, length);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -33,6 +33,15 @@ class AfPacketOptionsAndAllocationTest {
 
     @Test
     void sendAndReceiveBatchesAllocateNothing() throws Exception {
+        batchesAllocateNothing(false);
+    }
+
+    @Test
+    void ringReceiveBatchesAllocateNothing() throws Exception {
+        batchesAllocateNothing(true);
+    }
+
+    private void batchesAllocateNothing(boolean ring) throws Exception {
         var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         if (!mx.isThreadAllocatedMemorySupported()) {
             return;
@@ -40,7 +49,7 @@ class AfPacketOptionsAndAllocationTest {
         try (VethPair veth = VethPair.create();
              Arena arena = Arena.ofConfined();
              AfPacketSocket sa = AfPacketSocket.open(veth.a, BATCH);
-             AfPacketSocket sb = AfPacketSocket.open(veth.b, BATCH)) {
+             AfPacketSocket sb = AfPacketSocket.open(veth.b, BATCH, false, ring)) {
             MemorySegment[] tx = new MemorySegment[BATCH];
             MemorySegment[] rx = new MemorySegment[BATCH];
             int[] starts = new int[BATCH];

@@ -274,9 +274,19 @@ public final class Daemon implements AutoCloseable {
         DatapathThread thread;
         switch (type) {
             case "afpacket", "system" -> {
-                if (!options.isEmpty()) throw new DaemonException("type=afpacket takes no options (got " + options.keySet() + ")");
+                // rx=mmsg (default: recvmmsg, lowest latency) or rx=ring (TPACKET_V3 ring: fewer syscalls at load,
+                // but up to a jiffy of retire-timer delay per hop at low load; see AfPacketSocket).
+                String rx = options.getOrDefault("rx", "mmsg");
+                if (!rx.equals("mmsg") && !rx.equals("ring")) {
+                    throw new DaemonException("rx must be ring or mmsg, not '" + rx + "'", 2);
+                }
+                if (options.size() > (options.containsKey("rx") ? 1 : 0)) {
+                    var unknown = new java.util.TreeSet<>(options.keySet());
+                    unknown.remove("rx");
+                    throw new DaemonException("type=afpacket takes only rx=ring|mmsg (got " + unknown + ")");
+                }
                 try {
-                    p = AfPacketPort.open(number, iface, FRAME_CAPACITY);
+                    p = AfPacketPort.open(number, iface, FRAME_CAPACITY, rx.equals("ring"));
                 } catch (LinuxException e) {
                     int code = e.errno() == 1 || e.errno() == 13 ? 3 : 2; // EPERM/EACCES: permission denied
                     throw new DaemonException(e.getMessage(), code);

@@ -90,6 +90,36 @@ class VswitchdTest {
     }
 
     @Test
+    void ringPortsForwardPingAndTcpAndTheOptionPersists() throws Exception {
+        String p1 = net.host("h1", "10.0.0.1"), p2 = net.host("h2", "10.0.0.2");
+        ok("add-br", "br0");
+        ok("add-port", "br0", p1, "rx=ring");
+        ok("add-port", "br0", p2, "rx=ring");
+        assertTrue(((io.vswitch.vswitchd.port.AfPacketPort) daemon.bridge("br0").port(p1)).rxRing());
+        assertTrue(net.ping("h1", "10.0.0.2", 3), "ping through two ring ports");
+        net.in(net.ns("h2"), "iperf3", "-s", "-D", "-1", "-p", "5297");
+        String out = net.in(net.ns("h1"), "iperf3", "-c", "10.0.0.2", "-p", "5297", "-t", "2", "-J");
+        var m = java.util.regex.Pattern.compile("\"sum_received\"[^}]*\"bytes\":\\s*(\\d+)").matcher(out);
+        assertTrue(m.find(), out);
+        long bytes = Long.parseLong(m.group(1));
+        assertTrue(bytes > 50_000_000L, "2 s of TCP through ring ports moved only " + bytes + " bytes");
+        assertTrue(Files.readString(dir.resolve("vswitchd.conf")).contains("rx"), "rx=ring is in the configuration");
+
+        daemon.close();
+        daemon = new Daemon(dir.resolve("vswitchd.conf"), 1);
+        daemon.restore();
+        ctl = new CommandHandler(daemon);
+        assertTrue(((io.vswitch.vswitchd.port.AfPacketPort) daemon.bridge("br0").port(p2)).rxRing(), "still a ring after restart");
+        assertTrue(net.ping("h1", "10.0.0.2", 2), "forwarding through ring ports after the restart");
+
+        String p3 = net.host("h3", "10.0.0.3");
+        assertTrue(fail("add-port", "br0", p3, "rx=mmap").output().contains("rx must be ring or mmsg"));
+        assertTrue(fail("add-port", "br0", p3, "foo=1").output().contains("takes only rx=ring|mmsg"));
+        ok("add-port", "br0", p3, "rx=mmsg");
+        assertTrue(net.ping("h3", "10.0.0.1", 2), "a recvmmsg port and a ring port together");
+    }
+
+    @Test
     void twoDatapathThreadsEachSendOnTheOthersPorts() throws Exception {
         // Ports go to the least-loaded thread: p1 on pmd0, p2 on pmd1, so every frame crosses threads on output.
         daemon.close();

@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
         description = "Configure a running vswitchd.",
         footer = {"", "Commands:",
             "  add-br BR [dpid=HEX] [fail-mode=standalone|secure]   del-br BR   list-br   br-exists BR",
-            "  add-port BR IFACE [type=afpacket|internal|patch] [ofport=N] [peer=PORT]   del-port BR PORT   list-ports BR",
+            "  add-port BR IFACE [type=afpacket|internal|patch] [ofport=N] [peer=PORT] [rx=mmsg|ring]   del-port BR PORT   list-ports BR",
             "  set-fail-mode BR standalone|secure   get-fail-mode BR",
             "  set-controller BR TARGET...   del-controller BR   get-controller BR   show",
             "  add-flow BR FLOW   add-flows BR FILE   mod-flows BR FLOW   del-flows BR [MATCH]   dump-flows BR [MATCH]",

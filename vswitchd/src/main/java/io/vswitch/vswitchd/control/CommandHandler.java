@@ -175,7 +175,7 @@ public final class CommandHandler {
     }
 
     private Response addPort(List<String> a) throws DaemonException, IOException {
-        if (a.size() < 2) throw new DaemonException("usage: add-port BRIDGE PORT [type=afpacket|patch] [ofport=N] [peer=PORT]", 2);
+        if (a.size() < 2) throw new DaemonException("usage: add-port BRIDGE PORT [type=afpacket|patch] [ofport=N] [peer=PORT] [rx=mmsg|ring]", 2);
         Map<String, String> o = options(a, 2);
         String type = o.containsKey("type") ? o.remove("type") : "afpacket";
         Integer ofport = null;

@@ -4,21 +4,17 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.vswitch.vswitchd.control.CommandHandler;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.projectfloodlight.openflow.protocol.*;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.*;
@@ -29,40 +25,20 @@ import org.projectfloodlight.openflow.types.*;
  * hub: flood everything), so two namespaces ping each other through the controller; when the controller drops the
  * connection, the switch connects again.
  */
-class ControllerConnectionTest {
+class ControllerConnectionTest extends DaemonTestBase {
     static final OFFactory of13 = OFFactories.getFactory(OFVersion.OF_13);
 
-    @TempDir
-    Path dir;
-    Netns net;
-    Daemon daemon;
-    CommandHandler ctl;
     ServerSocket server;
 
     @BeforeEach
     void start() throws Exception {
-        net = new Netns();
-        daemon = new Daemon(dir.resolve("vswitchd.conf"), 1);
-        ctl = new CommandHandler(daemon);
         server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
         server.setSoTimeout(10_000);
     }
 
     @AfterEach
     void stop() throws IOException {
-        if (daemon != null) daemon.close();
         if (server != null) server.close();
-        net.close();
-    }
-
-    @AfterAll
-    static void nothingLeft() {
-        assertEquals(List.of(), Netns.leftovers(), "namespaces or interfaces left behind");
-    }
-
-    private void ok(String... args) {
-        CommandHandler.Response r = ctl.handle(List.of(args));
-        assertEquals(0, r.status(), String.join(" ", args) + " -> " + r.output());
     }
 
     static void send(Socket s, OFMessage m) throws IOException {

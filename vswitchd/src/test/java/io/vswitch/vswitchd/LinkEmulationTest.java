@@ -6,52 +6,29 @@ import io.vswitch.vswitchd.control.CommandHandler;
 import io.vswitch.vswitchd.netem.LinkEmulator;
 import io.vswitch.vswitchd.netem.LinkParams;
 import io.vswitch.datapath.packet.Packet;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Link emulation in the datapath (this kernel has no netem qdisc): delay, rate and loss measured end to end with
  * ping and iperf3 between real namespaces, against explicit tolerances (delay within 10% or 100 us, rate within
  * 5%), plus the emulator's own timing with a fake clock.
  */
-class LinkEmulationTest {
-    @TempDir
-    Path dir;
-    Netns net;
-    Daemon daemon;
-    CommandHandler ctl;
+class LinkEmulationTest extends DaemonTestBase {
     String p1, p2;
 
     @BeforeEach
     void start() throws Exception {
-        net = new Netns();
-        daemon = new Daemon(dir.resolve("conf"), 1);
-        ctl = new CommandHandler(daemon);
         p1 = net.host("h1", "10.0.0.1");
         p2 = net.host("h2", "10.0.0.2");
         ok("add-br", "br0");
         ok("add-port", "br0", p1);
         ok("add-port", "br0", p2);
         assertTrue(net.ping("h1", "10.0.0.2", 2));
-    }
-
-    @AfterEach
-    void stop() {
-        daemon.close();
-        net.close();
-    }
-
-    private String ok(String... args) {
-        CommandHandler.Response r = ctl.handle(List.of(args));
-        assertEquals(0, r.status(), String.join(" ", args) + " -> " + r.output());
-        return r.output();
     }
 
     /** Average RTT in ms of {@code count} pings from h1 to h2. */

@@ -2,7 +2,6 @@ package io.vswitch.vswitchd;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.vswitch.vswitchd.control.CommandHandler;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -10,31 +9,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The OpenFlow agent against a real peer: Open vSwitch's {@code ovs-ofctl} (package openvswitch-common, which
  * {@code .ci/run} installs) drives a bridge of a running daemon over a passive listener on loopback.
  */
-class OpenFlowInteropTest {
-    @TempDir
-    Path dir;
-    Netns net;
-    Daemon daemon;
-    CommandHandler ctl;
+class OpenFlowInteropTest extends DaemonTestBase {
     String target;
 
     @BeforeEach
     void start() throws Exception {
         Assumptions.assumeTrue(Netns.exit("ovs-ofctl", "--version") == 0, "ovs-ofctl is not installed (apt-get install openvswitch-common)");
-        net = new Netns();
-        daemon = new Daemon(dir.resolve("vswitchd.conf"), 1);
-        ctl = new CommandHandler(daemon);
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -42,23 +30,6 @@ class OpenFlowInteropTest {
         target = "tcp:127.0.0.1:" + port;
         ok("add-br", "br0", "fail-mode=secure");
         ok("set-controller", "br0", "ptcp:" + port + ":127.0.0.1");
-    }
-
-    @AfterEach
-    void stop() {
-        if (daemon != null) daemon.close();
-        if (net != null) net.close();
-    }
-
-    @AfterAll
-    static void nothingLeft() {
-        assertEquals(List.of(), Netns.leftovers(), "namespaces or interfaces left behind");
-    }
-
-    private String ok(String... args) {
-        CommandHandler.Response r = ctl.handle(List.of(args));
-        assertEquals(0, r.status(), String.join(" ", args) + " -> " + r.output());
-        return r.output();
     }
 
     record Result(int exit, String output) {}

@@ -2,7 +2,6 @@ package io.vswitch.vswitchd;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.vswitch.vswitchd.control.CommandHandler;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -12,53 +11,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * pcap-record and pcap-replay on real ports: hosts in namespaces ping through a bridge while a port is recorded,
  * and tshark (not our reader) says what the file holds; crafted frames replayed into one port must leave by the
  * other and reach the host behind it.
  */
-class PcapTest {
-    @TempDir
-    Path dir;
-    Netns net;
-    Daemon daemon;
-    CommandHandler ctl;
-
-    @BeforeEach
-    void start() throws Exception {
-        net = new Netns();
-        daemon = new Daemon(dir.resolve("vswitchd.conf"), 1);
-        ctl = new CommandHandler(daemon);
-    }
-
-    @AfterEach
-    void stop() {
-        if (daemon != null) daemon.close();
-        net.close();
-    }
-
-    @AfterAll
-    static void nothingLeft() {
-        assertEquals(List.of(), Netns.leftovers(), "namespaces or interfaces left behind");
-    }
-
-    private String ok(String... args) {
-        CommandHandler.Response r = ctl.handle(List.of(args));
-        assertEquals(0, r.status(), String.join(" ", args) + " -> " + r.output());
-        return r.output();
-    }
-
-    private CommandHandler.Response fail(String... args) {
-        CommandHandler.Response r = ctl.handle(List.of(args));
-        assertNotEquals(0, r.status(), String.join(" ", args) + " should have failed: " + r.output());
-        return r;
-    }
+class PcapTest extends DaemonTestBase {
 
     @Test
     void recordsBothDirectionsOfAPingAndTsharkReadsThem() throws Exception {

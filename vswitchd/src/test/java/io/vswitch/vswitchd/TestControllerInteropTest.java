@@ -2,17 +2,14 @@ package io.vswitch.vswitchd;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.vswitch.vswitchd.control.CommandHandler;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -21,21 +18,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * controller of a line of three secure bridges joined by patch ports, with a host at each end and one in the
  * middle: every host reaches every other through the flows and packet-outs the controller sends.
  */
-class TestControllerInteropTest {
-    @TempDir
-    Path dir;
-    Netns net;
-    Daemon daemon;
-    CommandHandler ctl;
+class TestControllerInteropTest extends DaemonTestBase {
     Process controller;
 
     @BeforeEach
     void start() throws Exception {
         Assumptions.assumeTrue(Netns.exit("ovs-testcontroller", "--version") == 0,
                 "ovs-testcontroller is not installed (apt-get install openvswitch-testcontroller)");
-        net = new Netns();
-        daemon = new Daemon(dir.resolve("vswitchd.conf"), 1);
-        ctl = new CommandHandler(daemon);
     }
 
     @AfterEach
@@ -44,18 +33,6 @@ class TestControllerInteropTest {
             controller.destroy();
             if (!controller.waitFor(5, TimeUnit.SECONDS)) controller.destroyForcibly();
         }
-        if (daemon != null) daemon.close();
-        if (net != null) net.close();
-    }
-
-    @AfterAll
-    static void nothingLeft() {
-        assertEquals(List.of(), Netns.leftovers(), "namespaces or interfaces left behind");
-    }
-
-    private void ok(String... args) {
-        CommandHandler.Response r = ctl.handle(List.of(args));
-        assertEquals(0, r.status(), String.join(" ", args) + " -> " + r.output());
     }
 
     @ParameterizedTest

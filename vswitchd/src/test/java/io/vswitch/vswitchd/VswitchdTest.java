@@ -9,53 +9,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * vswitchd with real namespaces, veths and ping: hosts in their own network namespaces, their veth peers as
  * AF_PACKET ports of bridges in one daemon, configured through the same command handler vsctl talks to.
  */
-class VswitchdTest {
-    @TempDir
-    Path dir;
-    Netns net;
-    Daemon daemon;
-    CommandHandler ctl;
-
-    @BeforeEach
-    void start() throws Exception {
-        net = new Netns();
-        daemon = new Daemon(dir.resolve("vswitchd.conf"), 1);
-        ctl = new CommandHandler(daemon);
-    }
-
-    @AfterEach
-    void stop() {
-        if (daemon != null) daemon.close();
-        net.close();
-    }
-
-    @AfterAll
-    static void nothingLeft() {
-        assertEquals(List.of(), Netns.leftovers(), "namespaces or interfaces left behind");
-    }
-
-    private String ok(String... args) {
-        CommandHandler.Response r = ctl.handle(List.of(args));
-        assertEquals(0, r.status(), String.join(" ", args) + " -> " + r.output());
-        return r.output();
-    }
-
-    private CommandHandler.Response fail(String... args) {
-        CommandHandler.Response r = ctl.handle(List.of(args));
-        assertNotEquals(0, r.status(), String.join(" ", args) + " should have failed");
-        return r;
-    }
+class VswitchdTest extends DaemonTestBase {
 
     @Test
     void standaloneBridgeLearnsAndForwards() {

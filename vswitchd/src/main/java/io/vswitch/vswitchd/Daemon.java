@@ -296,7 +296,7 @@ public final class Daemon implements AutoCloseable {
             case "patch" -> {
                 String peerName = options.get("peer");
                 if (peerName == null || options.size() != 1) throw new DaemonException("type=patch needs exactly one option: peer=NAME");
-                PatchPort pp = new PatchPort(number, iface, peerName, FRAME_CAPACITY);
+                PatchPort pp = new PatchPort(number, iface, peerName);
                 for (Bridge other : bridges.values()) {
                     if (other.port(peerName) instanceof PatchPort peer && peer.peerName().equals(iface)) pp.connect(peer);
                 }

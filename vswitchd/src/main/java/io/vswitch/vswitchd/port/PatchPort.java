@@ -13,7 +13,7 @@ public final class PatchPort extends Port {
     private PatchPort peer;
     private final TxBatch inbox;
 
-    public PatchPort(int number, String name, String peerName, int frameCapacity) {
+    public PatchPort(int number, String name, String peerName) {
         super(number, name);
         this.peerName = peerName;
         this.inbox = new TxBatch(AfPacketPort.BATCH * 2);

@@ -48,6 +48,7 @@ class LayoutDriftTest {
             Map<String, Long> java = new TreeMap<>();
             constants(Libc.class, java);
             constants(Errno.class, java);
+            constants(io.vswitch.linux.netlink.Rtnl.class, java);
 
             List<String> problems = new ArrayList<>();
             for (var e : java.entrySet()) {

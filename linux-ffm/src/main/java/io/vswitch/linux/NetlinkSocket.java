@@ -87,6 +87,29 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     /**
+     * Sends a request that is answered by messages (e.g. RTM_GETLINK naming one link) and returns
+     * them; the ack that follows ends the answer.
+     */
+    public synchronized List<NlMessage> query(NlRequest request, String operation, String object) throws LinuxException {
+        int s = send(request, Rtnl.NLM_F_ACK, operation, object);
+        List<NlMessage> out = new ArrayList<>();
+        while (true) {
+            for (NlMessage m : receive(operation, object)) {
+                if (m.seq() != s) {
+                    continue;
+                }
+                if (m.type() == Rtnl.NLMSG_ERROR) {
+                    if (m.error() == 0) {
+                        return out;
+                    }
+                    throw new LinuxException(operation, object, -m.error(), m.extAckMessage());
+                }
+                out.add(m);
+            }
+        }
+    }
+
+    /**
      * Sends several requests back to back, then collects their acks: one system call pair per
      * request saved over {@link #execute}. All are applied in order; the first failure is thrown
      * after every ack was read (so the socket stays in step), naming {@code objects[i]}.

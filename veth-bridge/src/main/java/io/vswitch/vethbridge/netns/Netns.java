@@ -61,6 +61,19 @@ public final class Netns implements AutoCloseable {
         return new Netns(null, "netns of pid " + pid, Namespaces.open("/proc/" + pid + "/ns/net"), null);
     }
 
+    /**
+     * The namespace a file names: a bind mount such as /var/run/netns/NAME or a process's
+     * /proc/PID/ns/net (what container runtimes hand a CNI plugin).
+     *
+     * @throws VethBridgeException "namespace PATH not found" when nothing is there
+     */
+    public static Netns ofPath(String path) throws IOException {
+        if (!Files.exists(Path.of(path))) {
+            throw new io.vswitch.vethbridge.VethBridgeException("namespace " + path + " not found");
+        }
+        return new Netns(null, path, Namespaces.open(path), null);
+    }
+
     /** The name under /var/run/netns, or null for the root and anonymous namespaces. */
     public String name() {
         return name;

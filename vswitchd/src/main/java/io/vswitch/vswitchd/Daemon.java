@@ -63,9 +63,21 @@ public final class Daemon implements AutoCloseable {
     private final DatapathThread[] threads;
     /** The OpenFlow agent: one event loop group for every bridge's controller connections, made on first use. */
     private OpenFlowAgent agent;
+    /** TLS files for ssl:/pssl: controller targets, or null. */
+    private Config.SslConfig ssl;
+    private final int probeSeconds;
 
     public Daemon(Path configFile, int threadCount) throws LinuxException {
+        this(configFile, threadCount, 5);
+    }
+
+    /**
+     * @param probeSeconds the OpenFlow inactivity probe: an echo request after this long without a message from a
+     *                     controller, disconnect after twice; a fail-standalone bridge fails open after three
+     */
+    public Daemon(Path configFile, int threadCount, int probeSeconds) throws LinuxException {
         this.configFile = configFile;
+        this.probeSeconds = probeSeconds;
         this.threads = new DatapathThread[threadCount];
         for (int i = 0; i < threadCount; i++) {
             threads[i] = new DatapathThread(i);
@@ -76,6 +88,15 @@ public final class Daemon implements AutoCloseable {
     /** Re-creates what the configuration file describes; ports whose device is missing are reported and skipped. */
     public synchronized void restore() throws IOException {
         Config c = Config.load(configFile);
+        if (c.ssl() != null) {
+            try {
+                agent().setTls(Path.of(c.ssl().privateKey()), Path.of(c.ssl().certificate()), Path.of(c.ssl().caCertificate()));
+                ssl = c.ssl();
+            } catch (IllegalArgumentException e) {
+                ssl = c.ssl(); // stays configured: fixing the files and restarting, or set-ssl, brings it back
+                log.error("{} (ssl: and pssl: controllers stay down; fix with vsctl set-ssl)", e.getMessage());
+            }
+        }
         for (Config.BridgeConfig b : c.bridges()) {
             Bridge br = new Bridge(b.name(), b.dpid(), Bridge.FailMode.valueOf(b.failMode().toUpperCase()));
             br.setControllers(b.controllers());
@@ -133,8 +154,35 @@ public final class Daemon implements AutoCloseable {
     public synchronized List<Bridge> bridges() { return List.copyOf(bridges.values()); }
 
     public synchronized void setFailMode(String bridge, Bridge.FailMode mode) throws DaemonException, IOException {
-        bridge(bridge).setFailMode(mode);
+        Bridge b = bridge(bridge);
+        b.setFailMode(mode);
+        if (b.openflow != null) b.openflow.failModeChanged();
         save();
+    }
+
+    /**
+     * Sets the TLS files for {@code ssl:}/{@code pssl:} controllers (as {@code ovs-vsctl set-ssl}): checked now
+     * (readable, parseable), then bridges with TLS targets reconnect with them.
+     */
+    public synchronized void setSsl(String privateKey, String certificate, String caCertificate) throws DaemonException, IOException {
+        try {
+            agent().setTls(Path.of(privateKey).toAbsolutePath(), Path.of(certificate).toAbsolutePath(), Path.of(caCertificate).toAbsolutePath());
+        } catch (IllegalArgumentException e) {
+            throw new DaemonException(e.getMessage());
+        }
+        ssl = new Config.SslConfig(Path.of(privateKey).toAbsolutePath().toString(), Path.of(certificate).toAbsolutePath().toString(),
+                Path.of(caCertificate).toAbsolutePath().toString());
+        save();
+        for (Bridge b : bridges.values()) {
+            if (b.controllers().stream().anyMatch(t -> t.startsWith("ssl:") || t.startsWith("pssl:"))) connectControllers(b);
+        }
+    }
+
+    public synchronized Config.SslConfig ssl() { return ssl; }
+
+    private OpenFlowAgent agent() {
+        if (agent == null) agent = new OpenFlowAgent(2, probeSeconds);
+        return agent;
     }
 
     public synchronized void setControllers(String bridge, List<String> targets) throws DaemonException, IOException {
@@ -161,12 +209,11 @@ public final class Daemon implements AutoCloseable {
         }
         List<String> supported = new ArrayList<>();
         for (String t : b.controllers()) {
-            if (t.startsWith("tcp:") || t.startsWith("ptcp:")) supported.add(t);
-            else log.warn("bridge {}: controller target {} is not supported yet (only tcp: and ptcp:), ignored", b.name(), t);
+            if (t.matches("p?(tcp|ssl):.*")) supported.add(t);
+            else log.warn("bridge {}: controller target {} is not supported yet (tcp:, ssl:, ptcp:, pssl: are), ignored", b.name(), t);
         }
         if (supported.isEmpty()) return;
-        if (agent == null) agent = new OpenFlowAgent();
-        OpenFlowAgent.Session s = agent.attach(new Backend(b));
+        OpenFlowAgent.Session s = agent().attach(new Backend(b));
         try {
             s.setTargets(supported);
         } catch (RuntimeException e) {
@@ -212,6 +259,8 @@ public final class Daemon implements AutoCloseable {
         @Override public String name() { return bridge.name(); }
 
         @Override public io.vswitch.datapath.pipeline.Pipeline pipeline() { return bridge.pipeline(); }
+
+        @Override public boolean failStandalone() { return bridge.failMode() == Bridge.FailMode.STANDALONE; }
 
         @Override
         public List<PortInfo> ports() {
@@ -567,7 +616,7 @@ public final class Daemon implements AutoCloseable {
             for (Port p : b.ports()) ports.add(new Config.PortConfig(p.name(), portType(p), p.number(), portOptions(p)));
             list.add(new Config.BridgeConfig(b.name(), b.dpid(), b.failMode().name().toLowerCase(), ports, b.controllers()));
         }
-        new Config(list).save(configFile);
+        new Config(list, ssl).save(configFile);
     }
 
     private static void checkName(String name, String what) throws DaemonException {

@@ -66,6 +66,7 @@ public final class Pipeline {
     private volatile FlowRemovedListener flowRemovedListener = (e, r, n) -> { };
     private volatile boolean invalidTtlToController;
     private volatile boolean tableMissToController;
+    private volatile boolean failOpen;
 
     public Pipeline() {
         this(DEFAULT_TABLES, System::nanoTime);
@@ -125,6 +126,24 @@ public final class Pipeline {
         try {
             if (tableMissToController == on) return;
             tableMissToController = on;
+            invalidateWhere(t -> true);
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    public boolean failOpen() { return failOpen; }
+
+    /**
+     * Fail-open (Open vSwitch's fail-standalone after its controllers are lost): every received packet is switched
+     * by NORMAL, whatever the tables say; the tables are kept as they are, so the controller finds them again when
+     * it reconnects and the agent turns this off. Packet-outs still run their own actions.
+     */
+    public void setFailOpen(boolean on) {
+        long stamp = lock.writeLock();
+        try {
+            if (failOpen == on) return;
+            failOpen = on;
             invalidateWhere(t -> true);
         } finally {
             lock.unlockWrite(stamp);

@@ -52,6 +52,7 @@ import java.util.List;
  */
 final class Translator {
     private static final int MAX_RESUBMIT_DEPTH = 64;
+    private static final List<Action> FAIL_OPEN_ACTIONS = List.of(new Action.Output(OfPort.NORMAL, 0));
 
     private final Pipeline pipeline;
     private final Packet packet;
@@ -104,6 +105,9 @@ final class Translator {
         if (packetOut == null) {
             if (inPortHas(Ports.CONFIG_NO_RECV)) {
                 note("in_port " + OfPort.name(work.inPort()) + " has no_recv: drop");
+            } else if (pipeline.failOpen()) {
+                note("fail-open (no controller): NORMAL");
+                applyList(FAIL_OPEN_ACTIONS, null);
             } else {
                 runTables(0);
             }

@@ -29,6 +29,8 @@ import picocli.CommandLine.Parameters;
             "  add-port BR IFACE [type=afpacket|internal|patch] [ofport=N] [peer=PORT] [rx=mmsg|ring]   del-port BR PORT   list-ports BR",
             "  set-fail-mode BR standalone|secure   get-fail-mode BR",
             "  set-controller BR TARGET...   del-controller BR   get-controller BR   show",
+            "    (targets: tcp:IP:PORT ssl:IP:PORT ptcp:PORT[:IP] pssl:PORT[:IP])",
+            "  set-ssl PRIVATE-KEY CERTIFICATE CA-CERT   get-ssl      (TLS files of ssl:/pssl: targets, PEM)",
             "  add-flow BR FLOW   add-flows BR FILE   mod-flows BR FLOW   del-flows BR [MATCH]   dump-flows BR [MATCH]",
             "  add-group BR GROUP   mod-group BR GROUP   del-groups BR [GROUP]   dump-groups BR",
             "  add-meter BR METER   mod-meter BR METER   del-meter BR METER   dump-meters BR",

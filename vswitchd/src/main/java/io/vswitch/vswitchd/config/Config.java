@@ -22,6 +22,7 @@ import java.util.Map;
  *   port br0 veth-a type=afpacket ofport=1
  *   port br0 to-br1 type=patch ofport=2 peer=to-br0
  *   controller br0 tcp:127.0.0.1:6653
+ *   ssl /etc/vswitch/key.pem /etc/vswitch/cert.pem /etc/vswitch/cacert.pem
  * </pre>
  */
 public final class Config {
@@ -29,19 +30,32 @@ public final class Config {
 
     public record BridgeConfig(String name, long dpid, String failMode, List<PortConfig> ports, List<String> controllers) { }
 
+    /** The TLS files of {@code ssl:} and {@code pssl:} controller connections ({@code vsctl set-ssl}). */
+    public record SslConfig(String privateKey, String certificate, String caCertificate) { }
+
     private final List<BridgeConfig> bridges;
+    private final SslConfig ssl;
 
     public Config(List<BridgeConfig> bridges) {
+        this(bridges, null);
+    }
+
+    public Config(List<BridgeConfig> bridges, SslConfig ssl) {
         this.bridges = List.copyOf(bridges);
+        this.ssl = ssl;
     }
 
     public List<BridgeConfig> bridges() { return bridges; }
+
+    /** The TLS files, or null if none were set. */
+    public SslConfig ssl() { return ssl; }
 
     public static Config load(Path file) throws IOException {
         if (!Files.exists(file)) return new Config(List.of());
         Map<String, BridgeConfig> byName = new LinkedHashMap<>();
         Map<String, List<PortConfig>> ports = new LinkedHashMap<>();
         Map<String, List<String>> controllers = new LinkedHashMap<>();
+        SslConfig ssl = null;
         int lineNo = 0;
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             lineNo++;
@@ -63,6 +77,10 @@ public final class Config {
                         int ofport = Integer.parseInt(o.remove("ofport"));
                         require(ports.get(f[1]), "port of unknown bridge " + f[1]).add(new PortConfig(f[2], type, ofport, o));
                     }
+                    case "ssl" -> {
+                        if (f.length != 4) throw new IllegalArgumentException("expected: ssl PRIVATE-KEY CERTIFICATE CA-CERT");
+                        ssl = new SslConfig(f[1], f[2], f[3]);
+                    }
                     case "controller" -> require(controllers.get(f[1]), "controller of unknown bridge " + f[1]).add(f[2]);
                     default -> throw new IllegalArgumentException("unknown record '" + f[0] + "'");
                 }
@@ -74,7 +92,7 @@ public final class Config {
         for (BridgeConfig b : byName.values()) {
             out.add(new BridgeConfig(b.name(), b.dpid(), b.failMode(), ports.get(b.name()), controllers.get(b.name())));
         }
-        return new Config(out);
+        return new Config(out, ssl);
     }
 
     private static <T> T require(T v, String what) {
@@ -95,6 +113,7 @@ public final class Config {
     /** Writes the file atomically: readers (and a crash) see the old or the new content, never half of one. */
     public void save(Path file) throws IOException {
         StringBuilder sb = new StringBuilder("# vswitchd configuration: written by vswitchd, change it with vsctl\n");
+        if (ssl != null) sb.append("ssl ").append(ssl.privateKey()).append(' ').append(ssl.certificate()).append(' ').append(ssl.caCertificate()).append('\n');
         for (BridgeConfig b : bridges) {
             sb.append(String.format("bridge %s dpid=0x%016x fail-mode=%s%n", b.name(), b.dpid(), b.failMode()));
             for (PortConfig p : b.ports()) {

@@ -85,6 +85,16 @@ public final class CommandHandler {
                 }
                 case "del-controller" -> { need(a, 1, "del-controller BRIDGE"); daemon.setControllers(a.get(0), List.of()); yield Response.ok(""); }
                 case "get-controller" -> { need(a, 1, "get-controller BRIDGE"); yield Response.ok(String.join("\n", daemon.bridge(a.get(0)).controllers())); }
+                case "set-ssl" -> {
+                    need(a, 3, "set-ssl PRIVATE-KEY CERTIFICATE CA-CERT");
+                    daemon.setSsl(a.get(0), a.get(1), a.get(2));
+                    yield Response.ok("");
+                }
+                case "get-ssl" -> {
+                    var ssl = daemon.ssl();
+                    yield Response.ok(ssl == null ? "" : "Private key: " + ssl.privateKey() + "\nCertificate: " + ssl.certificate()
+                            + "\nCA Certificate: " + ssl.caCertificate());
+                }
                 case "show" -> Response.ok(show());
                 case "add-flow", "add-flows" -> addFlows(a, FlowMod.Command.ADD);
                 case "mod-flows" -> addFlows(a, FlowMod.Command.MODIFY);
@@ -223,6 +233,12 @@ public final class CommandHandler {
             sb.append("        fail_mode: ").append(b.failMode().name().toLowerCase()).append('\n');
             sb.append(String.format("        datapath_id: %016x%n", b.dpid()));
             for (String c : b.controllers()) sb.append("        Controller \"").append(c).append("\"\n");
+            var of = b.openflow;
+            if (of != null) {
+                sb.append("        connected controllers: ").append(of.connectedCount());
+                if (of.failingOpen()) sb.append(" (fail-open: switching by NORMAL until a controller connects)");
+                sb.append('\n');
+            }
             for (Port p : b.ports()) {
                 sb.append("        Port ").append(p.name()).append('\n');
                 sb.append("            ofport: ").append(OfPort.name(p.number())).append(", type: ").append(daemon.portType(p))

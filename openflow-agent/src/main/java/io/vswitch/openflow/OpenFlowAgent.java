@@ -149,6 +149,8 @@ public final class OpenFlowAgent implements AutoCloseable {
         private final ArrayBlockingQueue<Object[]> packetIns = new ArrayBlockingQueue<>(PACKET_IN_QUEUE);
         private final AtomicBoolean drainScheduled = new AtomicBoolean();
         private final AtomicLong packetInsDropped = new AtomicLong();
+        private final AtomicLong packetInsRateLimited = new AtomicLong();
+        private volatile PacketInLimiter limiter;
         private final EventLoop loop = group.next();
         private int activeTargets;
         private io.netty.util.concurrent.ScheduledFuture<?> failOpenTimer;
@@ -183,6 +185,17 @@ public final class OpenFlowAgent implements AutoCloseable {
 
         /** Packet-ins dropped because the queue was full or no controller was connected. */
         public long packetInsDropped() { return packetInsDropped.get(); }
+
+        /** Packet-ins dropped by the rate limit. */
+        public long packetInsRateLimited() { return packetInsRateLimited.get(); }
+
+        /**
+         * Limits packet-ins to {@code rate} a second with bursts of {@code burst} (0 = no limit), as Open vSwitch's
+         * {@code controller_rate_limit}/{@code controller_burst_limit}; what exceeds it is dropped and counted.
+         */
+        public void setPacketInLimit(long rate, long burst) {
+            limiter = rate == 0 ? null : new PacketInLimiter(rate, burst == 0 ? Math.max(1, rate / 4) : burst, System.nanoTime());
+        }
 
         /** How many connections completed the handshake. */
         public int connectedCount() { return established.size(); }
@@ -257,6 +270,11 @@ public final class OpenFlowAgent implements AutoCloseable {
          * or no controller is connected the packet is dropped and counted.
          */
         public boolean offerPacketIn(PacketIn pi, byte[] frame) {
+            PacketInLimiter limit = limiter;
+            if (limit != null && !established.isEmpty() && !limit.tryAcquire(System.nanoTime())) {
+                packetInsRateLimited.incrementAndGet();
+                return false;
+            }
             if (established.isEmpty() || !packetIns.offer(new Object[]{pi, frame})) {
                 packetInsDropped.incrementAndGet();
                 return false;

@@ -100,6 +100,7 @@ public final class Daemon implements AutoCloseable {
         for (Config.BridgeConfig b : c.bridges()) {
             Bridge br = new Bridge(b.name(), b.dpid(), Bridge.FailMode.valueOf(b.failMode().toUpperCase()));
             br.setControllers(b.controllers());
+            br.setPacketInLimit(b.packetInRate(), b.packetInBurst());
             bridges.put(b.name(), br);
             for (Config.PortConfig p : b.ports()) {
                 try {
@@ -180,6 +181,20 @@ public final class Daemon implements AutoCloseable {
 
     public synchronized Config.SslConfig ssl() { return ssl; }
 
+    /**
+     * Limits the bridge's packet-ins to {@code rate} per second with bursts of {@code burst} (0 = a quarter of the
+     * rate), as Open vSwitch's controller_rate_limit/controller_burst_limit; rate 0 removes the limit.
+     */
+    public synchronized void setPacketInLimit(String bridge, long rate, long burst) throws DaemonException, IOException {
+        if (rate != 0 && rate < 100) throw new DaemonException("packet-in rate limit must be 0 (none) or at least 100 per second, not " + rate);
+        if (burst != 0 && burst < 25) throw new DaemonException("packet-in burst limit must be at least 25, not " + burst);
+        Bridge b = bridge(bridge);
+        long effectiveBurst = rate == 0 ? 0 : burst == 0 ? Math.max(25, rate / 4) : burst;
+        b.setPacketInLimit(rate, effectiveBurst);
+        if (b.openflow != null) b.openflow.setPacketInLimit(rate, effectiveBurst);
+        save();
+    }
+
     private OpenFlowAgent agent() {
         if (agent == null) agent = new OpenFlowAgent(2, probeSeconds);
         return agent;
@@ -214,6 +229,7 @@ public final class Daemon implements AutoCloseable {
         }
         if (supported.isEmpty()) return;
         OpenFlowAgent.Session s = agent().attach(new Backend(b));
+        s.setPacketInLimit(b.packetInRate(), b.packetInBurst());
         try {
             s.setTargets(supported);
         } catch (RuntimeException e) {
@@ -614,7 +630,8 @@ public final class Daemon implements AutoCloseable {
         for (Bridge b : bridges.values()) {
             List<Config.PortConfig> ports = new ArrayList<>();
             for (Port p : b.ports()) ports.add(new Config.PortConfig(p.name(), portType(p), p.number(), portOptions(p)));
-            list.add(new Config.BridgeConfig(b.name(), b.dpid(), b.failMode().name().toLowerCase(), ports, b.controllers()));
+            list.add(new Config.BridgeConfig(b.name(), b.dpid(), b.failMode().name().toLowerCase(), ports, b.controllers(),
+                    b.packetInRate(), b.packetInBurst()));
         }
         new Config(list, ssl).save(configFile);
     }

@@ -74,6 +74,17 @@ public final class Bridge {
 
     public synchronized List<String> controllers() { return List.copyOf(controllers); }
 
+    private long packetInRate, packetInBurst;
+
+    public synchronized long packetInRate() { return packetInRate; }
+
+    public synchronized long packetInBurst() { return packetInBurst; }
+
+    public synchronized void setPacketInLimit(long rate, long burst) {
+        packetInRate = rate;
+        packetInBurst = burst;
+    }
+
     public synchronized void setControllers(List<String> targets) {
         controllers.clear();
         controllers.addAll(targets);

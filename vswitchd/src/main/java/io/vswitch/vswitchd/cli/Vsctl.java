@@ -31,6 +31,7 @@ import picocli.CommandLine.Parameters;
             "  set-controller BR TARGET...   del-controller BR   get-controller BR   show",
             "    (targets: tcp:IP:PORT ssl:IP:PORT ptcp:PORT[:IP] pssl:PORT[:IP])",
             "  set-ssl PRIVATE-KEY CERTIFICATE CA-CERT   get-ssl      (TLS files of ssl:/pssl: targets, PEM)",
+            "  set-controller-rate-limit BR RATE [BURST]   (packet-ins per second, >= 100; 0 = no limit)",
             "  add-flow BR FLOW   add-flows BR FILE   mod-flows BR FLOW   del-flows BR [MATCH]   dump-flows BR [MATCH]",
             "  add-group BR GROUP   mod-group BR GROUP   del-groups BR [GROUP]   dump-groups BR",
             "  add-meter BR METER   mod-meter BR METER   del-meter BR METER   dump-meters BR",

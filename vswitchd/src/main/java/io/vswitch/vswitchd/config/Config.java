@@ -28,7 +28,9 @@ import java.util.Map;
 public final class Config {
     public record PortConfig(String name, String type, int ofport, Map<String, String> options) { }
 
-    public record BridgeConfig(String name, long dpid, String failMode, List<PortConfig> ports, List<String> controllers) { }
+    /** A bridge; {@code packetInRate}/{@code packetInBurst} limit packet-ins to its controllers (0 = no limit). */
+    public record BridgeConfig(String name, long dpid, String failMode, List<PortConfig> ports, List<String> controllers,
+                               long packetInRate, long packetInBurst) { }
 
     /** The TLS files of {@code ssl:} and {@code pssl:} controller connections ({@code vsctl set-ssl}). */
     public record SslConfig(String privateKey, String certificate, String caCertificate) { }
@@ -67,7 +69,8 @@ public final class Config {
                     case "bridge" -> {
                         Map<String, String> o = options(f, 2);
                         byName.put(f[1], new BridgeConfig(f[1], Long.decode(o.getOrDefault("dpid", "0")),
-                                o.getOrDefault("fail-mode", "standalone"), List.of(), List.of()));
+                                o.getOrDefault("fail-mode", "standalone"), List.of(), List.of(),
+                                Long.parseLong(o.getOrDefault("packet-in-rate", "0")), Long.parseLong(o.getOrDefault("packet-in-burst", "0"))));
                         ports.put(f[1], new ArrayList<>());
                         controllers.put(f[1], new ArrayList<>());
                     }
@@ -90,7 +93,8 @@ public final class Config {
         }
         List<BridgeConfig> out = new ArrayList<>();
         for (BridgeConfig b : byName.values()) {
-            out.add(new BridgeConfig(b.name(), b.dpid(), b.failMode(), ports.get(b.name()), controllers.get(b.name())));
+            out.add(new BridgeConfig(b.name(), b.dpid(), b.failMode(), ports.get(b.name()), controllers.get(b.name()),
+                    b.packetInRate(), b.packetInBurst()));
         }
         return new Config(out, ssl);
     }
@@ -115,7 +119,9 @@ public final class Config {
         StringBuilder sb = new StringBuilder("# vswitchd configuration: written by vswitchd, change it with vsctl\n");
         if (ssl != null) sb.append("ssl ").append(ssl.privateKey()).append(' ').append(ssl.certificate()).append(' ').append(ssl.caCertificate()).append('\n');
         for (BridgeConfig b : bridges) {
-            sb.append(String.format("bridge %s dpid=0x%016x fail-mode=%s%n", b.name(), b.dpid(), b.failMode()));
+            sb.append(String.format("bridge %s dpid=0x%016x fail-mode=%s", b.name(), b.dpid(), b.failMode()));
+            if (b.packetInRate() > 0) sb.append(" packet-in-rate=").append(b.packetInRate()).append(" packet-in-burst=").append(b.packetInBurst());
+            sb.append('\n');
             for (PortConfig p : b.ports()) {
                 sb.append("port ").append(b.name()).append(' ').append(p.name()).append(" type=").append(p.type())
                         .append(" ofport=").append(p.ofport());

@@ -95,6 +95,11 @@ public final class CommandHandler {
                     yield Response.ok(ssl == null ? "" : "Private key: " + ssl.privateKey() + "\nCertificate: " + ssl.certificate()
                             + "\nCA Certificate: " + ssl.caCertificate());
                 }
+                case "set-controller-rate-limit" -> {
+                    if (a.size() < 2 || a.size() > 3) throw new DaemonException("usage: set-controller-rate-limit BRIDGE RATE [BURST]", 2);
+                    daemon.setPacketInLimit(a.get(0), number(a.get(1), "RATE"), a.size() == 3 ? number(a.get(2), "BURST") : 0);
+                    yield Response.ok("");
+                }
                 case "show" -> Response.ok(show());
                 case "add-flow", "add-flows" -> addFlows(a, FlowMod.Command.ADD);
                 case "mod-flows" -> addFlows(a, FlowMod.Command.MODIFY);
@@ -226,6 +231,14 @@ public final class CommandHandler {
                 r.skipped() == 0 ? "" : " (" + r.skipped() + " skipped: cut short by the capture, or not Ethernet-sized)"));
     }
 
+    private static long number(String s, String what) throws DaemonException {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new DaemonException(what + " must be a number, not '" + s + "'", 2);
+        }
+    }
+
     private String show() {
         StringBuilder sb = new StringBuilder();
         for (Bridge b : daemon.bridges()) {
@@ -323,7 +336,10 @@ public final class CommandHandler {
                     p.txPackets(), p.txBytes(), p.txDropped(), p.linkUp() ? "up" : "down"));
         }
         if (b.packetInsDropped.get() > 0) {
-            sb.append("  packet-ins dropped (no controller connected, or its queue full): ").append(b.packetInsDropped.get()).append('\n');
+            var of = b.openflow;
+            sb.append("  packet-ins dropped (no controller connected, its queue full, or the rate limit): ").append(b.packetInsDropped.get());
+            if (of != null && of.packetInsRateLimited() > 0) sb.append(", of which rate-limited: ").append(of.packetInsRateLimited());
+            sb.append('\n');
         }
         return Response.ok(sb.toString());
     }

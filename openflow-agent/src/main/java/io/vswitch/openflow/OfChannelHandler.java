@@ -378,8 +378,7 @@ final class OfChannelHandler extends ChannelInboundHandlerAdapter {
                     packets += Math.max(0, e.packets());
                     bytes += Math.max(0, e.bytes());
                 }
-                write(factory.buildAggregateStatsReply().setXid(xid).setPacketCount(U64.of(packets))
-                        .setByteCount(U64.of(bytes)).setFlowCount(flows).build());
+                write(OfCounters.aggregate(factory, xid, flows, packets, bytes));
             }
             case OFTableStatsRequest t -> {
                 be.syncStats();
@@ -468,9 +467,8 @@ final class OfChannelHandler extends ChannelInboundHandlerAdapter {
             OFFlowStatsEntry.Builder b = factory.buildFlowStatsEntry()
                     .setTableId(TableId.of(e.tableId)).setMatch(matchAsSent(e))
                     .setPriority(e.priority).setIdleTimeout(e.idleTimeout).setHardTimeout(e.hardTimeout)
-                    .setCookie(U64.of(e.cookie()))
-                    .setDurationSec(age / 1_000_000_000L).setDurationNsec(age % 1_000_000_000L)
-                    .setPacketCount(U64.of(e.packets())).setByteCount(U64.of(e.bytes()));
+                    .setCookie(U64.of(e.cookie()));
+            OfCounters.flowStats(factory, b, age, Math.max(0, now - e.lastUsedNanos()), e.packets(), e.bytes());
             if (v10) {
                 List<io.vswitch.datapath.action.Action> applied = new ArrayList<>();
                 for (io.vswitch.datapath.action.Instruction i : e.instructions()) {
@@ -562,11 +560,14 @@ final class OfChannelHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
-    /** OFPT_FLOW_REMOVED for an entry added with OFPFF_SEND_FLOW_REM (OpenFlow 1.3 and 1.4; not masters' slaves). */
+    /**
+     * OFPT_FLOW_REMOVED for an entry added with OFPFF_SEND_FLOW_REM, to the controllers whose async config asks for
+     * the reason (by default masters and equals). OpenFlow 1.0 knows only idle, hard and delete: group and meter
+     * deletions are reported as delete there.
+     */
     void sendFlowRemoved(FlowEntry e, int reason, long now) {
         onLoop(() -> {
             if (state != State.ESTABLISHED || !async.wants(AsyncConfig.FLOW_REMOVED, role, reason)) return;
-            if (factory.getVersion() == OFVersion.OF_10 || factory.getVersion() == OFVersion.OF_15) return; // not encoded yet
             long age = Math.max(0, now - e.installedNanos);
             OFFlowRemovedReason r = switch (reason) {
                 case Pipeline.FlowRemovedListener.IDLE_TIMEOUT -> OFFlowRemovedReason.IDLE_TIMEOUT;
@@ -575,12 +576,12 @@ final class OfChannelHandler extends ChannelInboundHandlerAdapter {
                 case Pipeline.FlowRemovedListener.METER_DELETE -> OFFlowRemovedReason.METER_DELETE;
                 default -> OFFlowRemovedReason.DELETE;
             };
-            ctx.writeAndFlush(factory.buildFlowRemoved().setXid(0).setCookie(U64.of(e.cookie())).setPriority(e.priority)
-                    .setReason(r).setTableId(TableId.of(e.tableId))
-                    .setDurationSec(age / 1_000_000_000L).setDurationNsec(age % 1_000_000_000L)
-                    .setIdleTimeout(e.idleTimeout).setHardTimeout(e.hardTimeout)
-                    .setPacketCount(U64.of(Math.max(0, e.packets()))).setByteCount(U64.of(Math.max(0, e.bytes())))
-                    .setMatch(matchAsSent(e)).build());
+            if (factory.getVersion() == OFVersion.OF_10 && reason > Pipeline.FlowRemovedListener.DELETE) r = OFFlowRemovedReason.DELETE;
+            OFFlowRemoved.Builder b = factory.buildFlowRemoved().setXid(0).setCookie(U64.of(e.cookie())).setPriority(e.priority)
+                    .setReason(r).setIdleTimeout(e.idleTimeout).setMatch(matchAsSent(e));
+            if (factory.getVersion() != OFVersion.OF_10) b.setTableId(TableId.of(e.tableId)).setHardTimeout(e.hardTimeout);
+            OfCounters.flowRemoved(factory, b, age, Math.max(0, now - e.lastUsedNanos()), Math.max(0, e.packets()), Math.max(0, e.bytes()));
+            ctx.writeAndFlush(b.build());
         });
     }
 

@@ -337,6 +337,19 @@ public final class Daemon implements AutoCloseable {
     private Port attach(Bridge b, String iface, String type, int number, Map<String, String> options) throws DaemonException {
         Port p;
         DatapathThread thread;
+        // tag=N (any type): an access port of VLAN N for NORMAL, as Open vSwitch's port tag.
+        int tag = 0;
+        Map<String, String> all = options;
+        options = new LinkedHashMap<>(options);
+        if (options.containsKey("tag")) {
+            String t = options.remove("tag");
+            try {
+                tag = Integer.parseInt(t);
+            } catch (NumberFormatException e) {
+                tag = -1;
+            }
+            if (tag < 1 || tag > 4094) throw new DaemonException("tag must be a VLAN id 1-4094, not '" + t + "'", 2);
+        }
         switch (type) {
             case "afpacket", "system" -> {
                 // rx=mmsg (default: recvmmsg, lowest latency) or rx=ring (TPACKET_V3 ring: fewer syscalls at load,
@@ -348,7 +361,7 @@ public final class Daemon implements AutoCloseable {
                 if (options.size() > (options.containsKey("rx") ? 1 : 0)) {
                     var unknown = new java.util.TreeSet<>(options.keySet());
                     unknown.remove("rx");
-                    throw new DaemonException("type=afpacket takes only rx=ring|mmsg (got " + unknown + ")");
+                    throw new DaemonException("type=afpacket takes only rx=ring|mmsg and tag=VLAN (got " + unknown + ")");
                 }
                 try {
                     p = AfPacketPort.open(number, iface, FRAME_CAPACITY, rx.equals("ring"));
@@ -360,7 +373,7 @@ public final class Daemon implements AutoCloseable {
             }
             case "patch" -> {
                 String peerName = options.get("peer");
-                if (peerName == null || options.size() != 1) throw new DaemonException("type=patch needs exactly one option: peer=NAME");
+                if (peerName == null || options.size() != 1) throw new DaemonException("type=patch needs the option peer=NAME (and may have tag=VLAN)");
                 PatchPort pp = new PatchPort(number, iface, peerName);
                 for (Bridge other : bridges.values()) {
                     if (other.port(peerName) instanceof PatchPort peer && peer.peerName().equals(iface)) pp.connect(peer);
@@ -369,7 +382,7 @@ public final class Daemon implements AutoCloseable {
                 thread = threads[0]; // patch peers share a thread: frames cross without a hand-off
             }
             case "internal" -> {
-                if (!options.isEmpty()) throw new DaemonException("type=internal takes no options");
+                if (!options.isEmpty()) throw new DaemonException("type=internal takes no options but tag=VLAN");
                 if (b.port(io.vswitch.datapath.action.OfPort.LOCAL) != null) {
                     throw new DaemonException("bridge " + b.name() + " already has its internal port " + b.port(io.vswitch.datapath.action.OfPort.LOCAL).name());
                 }
@@ -383,8 +396,9 @@ public final class Daemon implements AutoCloseable {
             default -> throw new DaemonException("unknown port type '" + type + "' (afpacket, internal, patch)");
         }
         b.attach(p);
+        if (tag != 0) b.pipeline().setPortTag(p.number(), tag);
         owner.put(p, thread);
-        portOptions.put(p, options);
+        portOptions.put(p, all);
         await(thread.addPort(b, p));
         portStatus(b, p, OpenFlowAgent.Session.PORT_ADD);
         return p;

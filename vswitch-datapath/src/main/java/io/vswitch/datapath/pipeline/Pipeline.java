@@ -498,6 +498,24 @@ public final class Pipeline {
     }
 
     /** OpenFlow port-mod: sets the config bits selected by {@code mask}. */
+    /**
+     * Makes a port an access port of VLAN {@code tag} for NORMAL (1-4095), or a trunk again (0), as Open vSwitch's
+     * port {@code tag}: NORMAL then takes untagged frames from it as VLAN {@code tag}, refuses tagged ones, and
+     * sends it only that VLAN's frames, untagged. OpenFlow actions (output, FLOOD, ALL) ignore it.
+     */
+    public void setPortTag(int number, int tag) {
+        if (tag < 0 || tag > 4095) throw new IllegalArgumentException("VLAN tag must be 0-4095, not " + tag);
+        long stamp = lock.writeLock();
+        try {
+            Ports.Port p = ports.get(number);
+            if (p == null) throw new IllegalArgumentException("port " + Integer.toUnsignedString(number) + " does not exist");
+            p.tag = tag;
+            invalidateWhere(t -> t.usesPorts);
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
     public void setPortConfig(int number, int config, int mask) {
         long stamp = lock.writeLock();
         try {

@@ -1,0 +1,78 @@
+package io.vswitch.benchmarks.netns;
+
+import io.vswitch.vethbridge.Owner;
+import io.vswitch.vethbridge.Plumbing;
+import io.vswitch.vethbridge.cleanup.Cleanup;
+import io.vswitch.vethbridge.ip.Cidr;
+import io.vswitch.vethbridge.link.BridgeOptions;
+import io.vswitch.vethbridge.link.Links;
+import io.vswitch.vethbridge.netns.NamedNamespaces;
+import io.vswitch.vethbridge.netns.Netns;
+import java.util.List;
+
+/**
+ * benchmarks/netns, our side: N hosts, each a named namespace with a veth pair whose root end is
+ * in a Linux bridge, an address on the namespace end, both ends and loopback up -- then all torn
+ * down: each namespace deleted (its veth goes with it, the kernel removes the pairs in batches),
+ * and the clock stops when the last root end is gone. Sequential, one host after the other, as
+ * the `ip` side of the script does it. Prints "create SECONDS" and "delete SECONDS".
+ *
+ * <pre>java -cp benchmarks.jar io.vswitch.benchmarks.netns.NetnsBench N PREFIX BRIDGE   # build and tear down
+ * java -cp benchmarks.jar io.vswitch.benchmarks.netns.NetnsBench --cleanup PREFIX      # remove leftovers</pre>
+ */
+public final class NetnsBench {
+    private NetnsBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args[0].equals("--cleanup")) {
+            System.out.println("cleanup: " + Cleanup.run(new Owner(args[1])));
+            return;
+        }
+        int n = Integer.parseInt(args[0]);
+        String prefix = args[1];
+        String bridge = args[2];
+        Owner owner = new Owner(prefix);
+        try (Netns root = Netns.root()) {
+            Links links = new Links(root);
+            links.addBridge(bridge, BridgeOptions.DEFAULTS, owner);
+            links.setUp(bridge, true);
+            warmUp(root, prefix + "w", bridge, owner);
+
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                try (Netns ns = NamedNamespaces.create(prefix + i, owner)) {
+                    Plumbing.attach(root, ns, new Plumbing.Attachment(prefix + i + "h", bridge, "eth0",
+                            List.of(Cidr.parse(address(i))), null, 0), owner);
+                }
+            }
+            long t1 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                NamedNamespaces.delete(prefix + i);
+            }
+            while (links.list().stream().anyMatch(l -> l.name().startsWith(prefix))) {
+                Thread.sleep(1); // the kernel destroys the namespaces (and their veths) asynchronously
+            }
+            long t2 = System.nanoTime();
+            links.delete(bridge);
+            System.out.printf("create %.3f%n", (t1 - t0) / 1e9);
+            System.out.printf("delete %.3f%n", (t2 - t1) / 1e9);
+        }
+    }
+
+    /** A few hosts first, so class loading and JIT warm-up are not in the timed run (the ip side has no JVM). */
+    private static void warmUp(Netns root, String prefix, String bridge, Owner owner) throws Exception {
+        for (int i = 0; i < 20; i++) {
+            try (Netns ns = NamedNamespaces.create(prefix + i, owner)) {
+                Plumbing.attach(root, ns, new Plumbing.Attachment(prefix + i + "h", bridge, "eth0",
+                        List.of(Cidr.parse("10.201.0." + (i + 1) + "/24")), null, 0), owner);
+            }
+            new Links(root).delete(prefix + i + "h");
+            NamedNamespaces.delete(prefix + i);
+        }
+    }
+
+    static String address(int i) {
+        return "10.200." + (i / 250) + "." + (i % 250 + 1) + "/16";
+    }
+}

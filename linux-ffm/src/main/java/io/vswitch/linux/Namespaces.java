@@ -103,19 +103,7 @@ public final class Namespaces {
      * runs inline with the same enter/restore.
      */
     public static <T> T callIn(int nsFd, Callable<T> task) throws Exception {
-        return NsWorker.run(() -> {
-            int home = open("/proc/thread-self/ns/net");
-            try {
-                setns(nsFd, "enter network namespace", "fd " + nsFd);
-                try {
-                    return task.call();
-                } finally {
-                    restore(home);
-                }
-            } finally {
-                close(home);
-            }
-        });
+        return onWorker(() -> setns(nsFd, "enter network namespace", "fd " + nsFd), task);
     }
 
     /**
@@ -125,15 +113,26 @@ public final class Namespaces {
      * then disappears.
      */
     public static <T> T callInNew(Callable<T> task) throws Exception {
+        return onWorker(() -> {
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment cap = a.allocate(Libc.CAPTURE_LAYOUT);
+                if (Libc.unshare(cap, Libc.CLONE_NEWNET) < 0) {
+                    throw new LinuxException("unshare", "network namespace", Libc.errno(cap));
+                }
+            }
+        }, task);
+    }
+
+    private interface Enter {
+        void enter() throws LinuxException;
+    }
+
+    /** On the worker: remember its namespace, {@code enter} another, run {@code task}, come back. */
+    private static <T> T onWorker(Enter enter, Callable<T> task) throws Exception {
         return NsWorker.run(() -> {
             int home = open("/proc/thread-self/ns/net");
             try {
-                try (Arena a = Arena.ofConfined()) {
-                    MemorySegment cap = a.allocate(Libc.CAPTURE_LAYOUT);
-                    if (Libc.unshare(cap, Libc.CLONE_NEWNET) < 0) {
-                        throw new LinuxException("unshare", "network namespace", Libc.errno(cap));
-                    }
-                }
+                enter.enter();
                 try {
                     return task.call();
                 } finally {

@@ -14,28 +14,10 @@ import io.vswitch.vethbridge.netns.Netns;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Named and anonymous namespaces, checked with iproute2; sysctls inside a namespace. */
-class NetnsTest {
-    @BeforeAll
-    static void root() {
-        TestNet.assumeRoot();
-    }
-
-    @AfterEach
-    void cleanup() throws Exception {
-        TestNet.cleanupAll();
-    }
-
-    @AfterAll
-    static void nothingLeft() throws Exception {
-        TestNet.assertNothingLeft();
-    }
-
+class NetnsTest extends NetTestBase {
     @Test
     void aNamedNamespaceWorksWithIpNetnsExecAndIsDeletedLikeIpNetnsDel() throws Exception {
         String n = name("n1");

@@ -8,6 +8,8 @@ import io.vswitch.vethbridge.link.BridgeOptions;
 import io.vswitch.vethbridge.link.Links;
 import io.vswitch.vethbridge.netns.NamedNamespaces;
 import io.vswitch.vethbridge.netns.Netns;
+import io.vswitch.vethbridge.netns.NetnsOptions;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -17,7 +19,12 @@ import java.util.List;
  * and the clock stops when the last root end is gone. Sequential, one host after the other, as
  * the `ip` side of the script does it. Prints "create SECONDS" and "delete SECONDS".
  *
- * <pre>java -cp benchmarks.jar io.vswitch.benchmarks.netns.NetnsBench N PREFIX BRIDGE   # build and tear down
+ * <p>MODE {@code named}: named namespaces as `ip netns add` makes them -- the same work as the
+ * `ip` side. MODE {@code anon-fast}: what an emulator would use -- anonymous namespaces held by
+ * this process (no bind mount, no marker: they cannot outlive it) with IPv6 off
+ * ({@link NetnsOptions#FAST_START}); delete is closing the handles.
+ *
+ * <pre>java -cp benchmarks.jar io.vswitch.benchmarks.netns.NetnsBench N PREFIX BRIDGE MODE   # build and tear down
  * java -cp benchmarks.jar io.vswitch.benchmarks.netns.NetnsBench --cleanup PREFIX      # remove leftovers</pre>
  */
 public final class NetnsBench {
@@ -32,6 +39,7 @@ public final class NetnsBench {
         int n = Integer.parseInt(args[0]);
         String prefix = args[1];
         String bridge = args[2];
+        boolean named = args.length < 4 || args[3].equals("named");
         Owner owner = new Owner(prefix);
         try (Netns root = Netns.root()) {
             Links links = new Links(root);
@@ -39,16 +47,25 @@ public final class NetnsBench {
             links.setUp(bridge, true);
             warmUp(root, prefix + "w", bridge, owner);
 
+            List<Netns> held = new ArrayList<>();
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
-                try (Netns ns = NamedNamespaces.create(prefix + i, owner)) {
-                    Plumbing.attach(root, ns, new Plumbing.Attachment(prefix + i + "h", bridge, "eth0",
-                            List.of(Cidr.parse(address(i))), null, 0), owner);
+                Netns ns = named ? NamedNamespaces.create(prefix + i, owner) : Netns.anonymous(NetnsOptions.FAST_START);
+                Plumbing.attach(root, ns, new Plumbing.Attachment(prefix + i + "h", bridge, "eth0",
+                        List.of(Cidr.parse(address(i))), null, 0), owner);
+                if (named) {
+                    ns.close();
+                } else {
+                    held.add(ns);
                 }
             }
             long t1 = System.nanoTime();
             for (int i = 0; i < n; i++) {
-                NamedNamespaces.delete(prefix + i);
+                if (named) {
+                    NamedNamespaces.delete(prefix + i);
+                } else {
+                    held.get(i).close();
+                }
             }
             while (links.list().stream().anyMatch(l -> l.name().startsWith(prefix))) {
                 Thread.sleep(1); // the kernel destroys the namespaces (and their veths) asynchronously

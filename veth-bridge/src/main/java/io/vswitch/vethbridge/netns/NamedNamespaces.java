@@ -45,6 +45,11 @@ public final class NamedNamespaces {
      * @throws VethBridgeException "namespace NAME already exists"
      */
     public static Netns create(String name, Owner owner) throws IOException {
+        return create(name, owner, NetnsOptions.DEFAULT);
+    }
+
+    /** As {@link #create(String, Owner)}, started as {@code options} say (e.g. IPv6 off). */
+    public static Netns create(String name, Owner owner, NetnsOptions options) throws IOException {
         Names.checkNamespace(name);
         Path path = NETNS_DIR.resolve(name);
         prepareRunDir();
@@ -67,6 +72,7 @@ public final class NamedNamespaces {
             int[] fd = {-1};
             NetlinkSocket s = Namespaces.callInNew(() -> {
                 Namespaces.bindMount("/proc/thread-self/ns/net", path.toString());
+                options.applyInside();
                 fd[0] = Namespaces.open(path.toString());
                 return NetlinkSocket.openRoute();
             });

@@ -42,17 +42,46 @@ public final class Netns implements AutoCloseable {
      * unless something else (a process moved into it, a bind mount) holds it.
      */
     public static Netns anonymous() throws IOException {
+        return anonymous(NetnsOptions.DEFAULT);
+    }
+
+    /** As {@link #anonymous()}, started as {@code options} say. */
+    public static Netns anonymous(NetnsOptions options) throws IOException {
         try {
             int[] fd = {-1};
             NetlinkSocket s = Namespaces.callInNew(() -> {
+                options.applyInside();
                 fd[0] = Namespaces.open("/proc/thread-self/ns/net");
                 return NetlinkSocket.openRoute();
             });
-            return new Netns(null, "anonymous netns fd " + fd[0], fd[0], s);
+            Netns ns = new Netns(null, "anonymous netns fd " + fd[0], fd[0], s);
+            try {
+                new io.vswitch.vethbridge.link.Links(ns).setUp("lo", true);
+            } catch (IOException | RuntimeException e) {
+                ns.close();
+                throw e;
+            }
+            return ns;
         } catch (IOException | RuntimeException e) {
             throw e;
         } catch (Exception e) {
             throw new IOException("create anonymous network namespace: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The namespace behind a namespace file -- what a container runtime hands a CNI plugin
+     * ({@code /var/run/netns/NAME}, {@code /proc/PID/ns/net}, a runtime's own bind mount) --
+     * held by this handle.
+     */
+    public static Netns open(java.nio.file.Path path) throws IOException {
+        try {
+            return new Netns(null, path.toString(), Namespaces.open(path.toString()), null);
+        } catch (LinuxException e) {
+            if (e.errno() == io.vswitch.linux.Errno.ENOENT) {
+                throw new io.vswitch.vethbridge.VethBridgeException("namespace " + path + " not found", e);
+            }
+            throw e;
         }
     }
 

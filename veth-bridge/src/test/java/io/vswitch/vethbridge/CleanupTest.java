@@ -48,8 +48,14 @@ class CleanupTest extends NetTestBase {
         String otherLink = name("ox");
         new Links(root).addVeth(otherLink, name("oy"), null, other);
 
+        // a stale file under /var/run/netns (no namespace mounted on it), as a crashed `ip netns add` leaves
+        java.nio.file.Path stale = java.nio.file.Path.of("/var/run/netns", name("st"));
+        java.nio.file.Files.createFile(stale);
+
         Cleanup.Report r = Cleanup.run(OWNER);
         assertTrue(r.problems().isEmpty(), r.toString());
+        assertTrue(java.nio.file.Files.exists(stale), "not ours: left alone");
+        java.nio.file.Files.delete(stale);
         assertEquals(List.of(name("c1")), r.namespaces());
         // one end of each of our veths is listed (deleting it took the other)
         assertTrue(r.links().contains(br) && r.links().stream().anyMatch(l -> l.startsWith(fns + "/o")),

@@ -17,7 +17,7 @@ import java.util.List;
  * in a Linux bridge, an address on the namespace end, both ends and loopback up -- then all torn
  * down: each namespace deleted (its veth goes with it, the kernel removes the pairs in batches),
  * and the clock stops when the last root end is gone. Sequential, one host after the other, as
- * the `ip` side of the script does it. Prints "create SECONDS" and "delete SECONDS".
+ * the `ip` side of the script does it. Prints "create SECONDS CPU_SECONDS" and "delete SECONDS CPU_SECONDS" (CPU: user + system of this process).
  *
  * <p>MODE {@code named}: named namespaces as `ip netns add` makes them -- the same work as the
  * `ip` side. MODE {@code anon-fast}: what an emulator would use -- anonymous namespaces held by
@@ -48,6 +48,7 @@ public final class NetnsBench {
             warmUp(root, prefix + "w", bridge, owner);
 
             List<Netns> held = new ArrayList<>();
+            long c0 = cpu();
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 Netns ns = named ? NamedNamespaces.create(prefix + i, owner) : Netns.anonymous(NetnsOptions.FAST_START);
@@ -60,6 +61,7 @@ public final class NetnsBench {
                 }
             }
             long t1 = System.nanoTime();
+            long c1 = cpu();
             for (int i = 0; i < n; i++) {
                 if (named) {
                     NamedNamespaces.delete(prefix + i);
@@ -71,15 +73,22 @@ public final class NetnsBench {
                 Thread.sleep(1); // the kernel destroys the namespaces (and their veths) asynchronously
             }
             long t2 = System.nanoTime();
+            long c2 = cpu();
             links.delete(bridge);
-            System.out.printf("create %.3f%n", (t1 - t0) / 1e9);
-            System.out.printf("delete %.3f%n", (t2 - t1) / 1e9);
+            System.out.printf("create %.3f %.3f%n", (t1 - t0) / 1e9, (c1 - c0) / 1e9);
+            System.out.printf("delete %.3f %.3f%n", (t2 - t1) / 1e9, (c2 - c1) / 1e9);
         }
     }
 
-    /** A few hosts first, so class loading and JIT warm-up are not in the timed run (the ip side has no JVM). */
+    /** Hosts built and removed before the timed run. */
+    private static final int WARM_UP = 50;
+
+    /**
+     * A few hosts first, so class loading and most JIT compilation are not in the timed run: the
+     * emulator is a long-running process. (A one-shot `vbridge` command pays ~0.3 s of JVM start.)
+     */
     private static void warmUp(Netns root, String prefix, String bridge, Owner owner) throws Exception {
-        for (int i = 0; i < 20; i++) {
+        for (int i = 0; i < WARM_UP; i++) {
             try (Netns ns = NamedNamespaces.create(prefix + i, owner)) {
                 Plumbing.attach(root, ns, new Plumbing.Attachment(prefix + i + "h", bridge, "eth0",
                         List.of(Cidr.parse("10.201.0." + (i + 1) + "/24")), null, 0), owner);
@@ -87,6 +96,12 @@ public final class NetnsBench {
             new Links(root).delete(prefix + i + "h");
             NamedNamespaces.delete(prefix + i);
         }
+    }
+
+    /** CPU time of this process, all threads (user + system), in ns. */
+    private static long cpu() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     static String address(int i) {

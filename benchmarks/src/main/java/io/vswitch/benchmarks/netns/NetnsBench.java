@@ -20,9 +20,10 @@ import java.util.List;
  * the `ip` side of the script does it. Prints "create SECONDS CPU_SECONDS" and "delete SECONDS CPU_SECONDS" (CPU: user + system of this process).
  *
  * <p>MODE {@code named}: named namespaces as `ip netns add` makes them -- the same work as the
- * `ip` side. MODE {@code anon-fast}: what an emulator would use -- anonymous namespaces held by
- * this process (no bind mount, no marker: they cannot outlive it) with IPv6 off
- * ({@link NetnsOptions#FAST_START}); delete is closing the handles.
+ * `ip` side. {@code named-fast}: the same with IPv6 off in the namespaces
+ * ({@link NetnsOptions#FAST_START}; the script's `ip` side then runs sysctl in each namespace).
+ * {@code anon-fast}: what an emulator would use -- anonymous namespaces held by this process (no
+ * bind mount, no marker: they cannot outlive it), IPv6 off; delete is closing the handles.
  *
  * <pre>java -cp benchmarks.jar io.vswitch.benchmarks.netns.NetnsBench N PREFIX BRIDGE MODE   # build and tear down
  * java -cp benchmarks.jar io.vswitch.benchmarks.netns.NetnsBench --cleanup PREFIX      # remove leftovers</pre>
@@ -39,7 +40,9 @@ public final class NetnsBench {
         int n = Integer.parseInt(args[0]);
         String prefix = args[1];
         String bridge = args[2];
-        boolean named = args.length < 4 || args[3].equals("named");
+        String mode = args.length < 4 ? "named" : args[3];
+        boolean named = mode.startsWith("named");
+        NetnsOptions options = mode.endsWith("-fast") ? NetnsOptions.FAST_START : NetnsOptions.DEFAULT;
         Owner owner = new Owner(prefix);
         try (Netns root = Netns.root()) {
             Links links = new Links(root);
@@ -51,7 +54,7 @@ public final class NetnsBench {
             long c0 = cpu();
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
-                Netns ns = named ? NamedNamespaces.create(prefix + i, owner) : Netns.anonymous(NetnsOptions.FAST_START);
+                Netns ns = named ? NamedNamespaces.create(prefix + i, owner, options) : Netns.anonymous(options);
                 Plumbing.attach(root, ns, new Plumbing.Attachment(prefix + i + "h", bridge, "eth0",
                         List.of(Cidr.parse(address(i))), null, 0), owner);
                 if (named) {

@@ -269,7 +269,10 @@ public final class Links {
         if (exists(newName)) {
             throw new VethBridgeException("interface name " + newName + " already exists" + where(ns));
         }
-        setLink(name, "rename to " + newName + ":", r -> r.attrString(Rtnl.IFLA_IFNAME, newName));
+        // IFLA_IFNAME is the new name here, so the link is named by its index
+        NlRequest r = new NlRequest(Rtnl.RTM_NEWLINK, 0).header(Rtnl.IFINFOMSG_SIZE)
+                .header32(Rtnl.IFI_INDEX, get(name).index()).attrString(Rtnl.IFLA_IFNAME, newName);
+        rtnl().execute(r, "rename to " + newName + ":", name);
     }
 
     /** Enslaves {@code name} to the bridge {@code bridge} of this namespace. */
@@ -344,14 +347,10 @@ public final class Links {
     /** One RTM_NEWLINK (change) on the link named {@code name}. */
     private void setLink(String name, String what, Edit edit) throws IOException {
         Names.checkInterface(name);
+        // RTM_NEWLINK without NLM_F_CREATE on an existing name changes it (as `ip link set` does),
+        // identifying the link by IFLA_IFNAME
         NlRequest r = new NlRequest(Rtnl.RTM_NEWLINK, 0).header(Rtnl.IFINFOMSG_SIZE)
                 .attrString(Rtnl.IFLA_IFNAME, name);
-        // RTM_NEWLINK without NLM_F_CREATE on an existing name changes it (as `ip link set` does),
-        // identifying the link by IFLA_IFNAME; a rename must name the link by index instead.
-        if (what.startsWith("rename")) {
-            Link link = get(name);
-            r = new NlRequest(Rtnl.RTM_NEWLINK, 0).header(Rtnl.IFINFOMSG_SIZE).header32(Rtnl.IFI_INDEX, link.index());
-        }
         edit.apply(r);
         try {
             rtnl().execute(r, what, name);

@@ -11,9 +11,10 @@ import java.util.concurrent.Callable;
  * A Linux thread's network namespace is its own ({@code setns}/{@code unshare(CLONE_NEWNET)}
  * change the calling thread only). A Java thread that switched would carry the namespace into
  * whatever runs on it next, so nothing here switches the caller: {@link #callIn} and
- * {@link #callInNew} hand their task to a <em>dedicated platform thread</em> ({@link NsWorker}:
- * never a virtual thread, whose carrier is shared, nor a pool thread others use), which enters
- * the namespace, runs the task, and returns to its own namespace before taking the next task.
+ * {@link #callInNew} hand their task to one of a few <em>dedicated platform threads</em>
+ * ({@link NsWorker}: never a virtual thread, whose carrier is shared, nor a pool thread others
+ * use), which enters the namespace, runs the task, and returns to its own namespace before taking
+ * the next task.
  * A worker that cannot return retires and a fresh one takes over. Sockets and files opened by
  * the task keep the namespace they were opened in, so the usual pattern is: open a netlink socket
  * there, use it from here.
@@ -97,7 +98,7 @@ public final class Namespaces {
     }
 
     /**
-     * Runs {@code task} on the namespace worker thread after it entered the network namespace
+     * Runs {@code task} on a namespace worker thread after it entered the network namespace
      * {@code nsFd}; the worker returns to its own namespace afterwards (see {@link NsWorker}).
      * The task's exception is rethrown here. Called from the worker itself (a nested call), it
      * runs inline with the same enter/restore.
@@ -107,7 +108,7 @@ public final class Namespaces {
     }
 
     /**
-     * Runs {@code task} on the namespace worker thread after it unshared into a brand-new network
+     * Runs {@code task} on a namespace worker thread after it unshared into a brand-new network
      * namespace; inside, {@code /proc/thread-self/ns/net} is that namespace (bind-mount it or open
      * it to keep it). The worker returns to its namespace afterwards; a new namespace nobody holds
      * then disappears.

@@ -6,40 +6,46 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * The one platform thread that enters network namespaces for {@link Namespaces}. Tasks run one
- * at a time, in submission order; each one enters a namespace and restores the worker's own
- * before it ends (a worker that failed to restore is retired: it finishes and a new worker
- * starts for the next task). A dedicated thread instead of a new one per task: starting a thread
- * costs about 0.1-1.5 ms (more on a loaded machine), a hand-over some microseconds.
+ * The platform threads that enter network namespaces for {@link Namespaces}: a few dedicated
+ * workers (system property {@code io.vswitch.linux.nsWorkers}, default the number of CPUs, at
+ * least 2), started on first use, taking tasks from one queue. Each task enters a namespace and
+ * restores the worker's own before it ends; a worker that failed to restore is retired (it takes
+ * no further task and a new worker replaces it). Dedicated threads instead of a new one per task:
+ * starting a thread costs about 0.1-1.5 ms (more on a loaded machine), a hand-over some
+ * microseconds; several, so that hosts can be built in parallel.
  *
- * <p>Tasks must be short and must not wait for other namespace tasks (they would wait for
- * themselves); a task that calls back into {@link Namespaces} runs inline on the worker.
+ * <p>Tasks must be short and must not wait for other namespace tasks; a task that calls back into
+ * {@link Namespaces} runs inline on its worker.
  */
 final class NsWorker {
     private record Job(Callable<?> task, CompletableFuture<Object> result) {
     }
 
+    static final int WORKERS = Math.max(2, Integer.getInteger("io.vswitch.linux.nsWorkers",
+            Runtime.getRuntime().availableProcessors()));
     private static final LinkedBlockingQueue<Job> QUEUE = new LinkedBlockingQueue<>();
-    private static Thread current;
+    private static final ThreadLocal<Boolean> ON_WORKER = ThreadLocal.withInitial(() -> false);
+    private static final ThreadLocal<Boolean> RETIRED = ThreadLocal.withInitial(() -> false);
+    private static int alive;
 
     private NsWorker() {
     }
 
     @SuppressWarnings("unchecked")
     static <T> T run(Callable<T> task) throws Exception {
-        if (Thread.currentThread() == worker(false)) {
-            return task.call(); // nested: we are the worker already
+        if (ON_WORKER.get()) {
+            return task.call(); // nested: we are a worker already
         }
         CompletableFuture<Object> f = new CompletableFuture<>();
         QUEUE.add(new Job(task, f));
-        worker(true);
+        ensureWorkers();
         boolean interrupted = false;
         try {
             while (true) {
                 try {
                     return (T) f.get();
                 } catch (InterruptedException e) {
-                    // the task is short and may be half-way through namespace work: wait for it
+                    // the task may be half-way through namespace work: wait for it to finish
                     interrupted = true;
                 } catch (ExecutionException e) {
                     Throwable c = e.getCause();
@@ -59,30 +65,26 @@ final class NsWorker {
         }
     }
 
-    /** The worker thread; started (again) when {@code start} and there is none alive. */
-    private static synchronized Thread worker(boolean start) {
-        if (start && (current == null || !current.isAlive() || retired.get() == current)) {
-            current = Thread.ofPlatform().name("netns-worker").daemon(true).start(NsWorker::loop);
+    private static synchronized void ensureWorkers() {
+        while (alive < WORKERS) {
+            alive++;
+            Thread.ofPlatform().name("netns-worker-" + alive).daemon(true).start(NsWorker::loop);
         }
-        return current;
     }
 
-    private static final java.util.concurrent.atomic.AtomicReference<Thread> retired =
-            new java.util.concurrent.atomic.AtomicReference<>();
-
-    /** Called on the worker when it could not return to its namespace: it takes no further task. */
+    /** Called on a worker that could not return to its namespace: it takes no further task. */
     static void retireCurrent() {
-        retired.set(Thread.currentThread());
+        RETIRED.set(true);
     }
 
     private static void loop() {
-        Thread me = Thread.currentThread();
-        while (retired.get() != me) {
+        ON_WORKER.set(true);
+        while (!RETIRED.get()) {
             Job j;
             try {
                 j = QUEUE.take();
             } catch (InterruptedException e) {
-                continue; // nobody interrupts this thread on purpose; keep serving
+                continue; // nobody interrupts these threads on purpose; keep serving
             }
             try {
                 j.result().complete(j.task().call());
@@ -90,11 +92,9 @@ final class NsWorker {
                 j.result().completeExceptionally(t);
             }
         }
-        // retired: make sure someone serves what is queued
         synchronized (NsWorker.class) {
-            if (current == me) {
-                current = Thread.ofPlatform().name("netns-worker").daemon(true).start(NsWorker::loop);
-            }
+            alive--;
         }
+        ensureWorkers(); // a replacement, so queued tasks are served
     }
 }

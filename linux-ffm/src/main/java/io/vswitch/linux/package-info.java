@@ -12,7 +12,7 @@
  *   <li>{@link io.vswitch.linux.NetDevice}: index, flags, carrier, MTU, MAC; up/down.</li>
  *   <li>{@link io.vswitch.linux.NetlinkSocket}: NETLINK_ROUTE requests, acks with the kernel's
  *       extended-ack text, dumps; messages in {@link io.vswitch.linux.netlink}.</li>
- *   <li>{@link io.vswitch.linux.Namespaces}: setns/unshare on a dedicated worker thread (never the
+ *   <li>{@link io.vswitch.linux.Namespaces}: setns/unshare on dedicated worker threads (never the
  *       caller's), bind mounts and the shared mount point that named namespaces need.</li>
  *   <li>{@link io.vswitch.linux.LinuxException}: errno plus "operation object: error (ENAME)",
  *       and the kernel's explanation when netlink gave one.</li>

@@ -22,7 +22,7 @@
  * <h2>How</h2>
  * Each namespace handle owns a NETLINK_ROUTE socket created inside that namespace, so operations
  * on a namespace are plain netlink requests from the caller's thread; only sysctls run inside it
- * (on linux-ffm's namespace worker thread). A veth's peer is created directly in its namespace
+ * (on one of linux-ffm's namespace worker threads). A veth's peer is created directly in its namespace
  * (IFLA_NET_NS_FD), enslaved and up in the same request. Named namespaces are bind mounts on
  * /var/run/netns/NAME with /var/run/netns a shared mount point, exactly as iproute2 makes them.
  *
@@ -44,6 +44,6 @@
  * <h2>Threading</h2>
  * Handles and the operation classes are safe to share (each socket serializes its requests).
  * Operations on different namespaces proceed in parallel; namespace entry (sysctls, creating a
- * namespace) is serialized on the namespace worker.
+ * namespace) runs on a few dedicated worker threads; the kernel serializes most link changes (RTNL).
  */
 package io.vswitch.vethbridge;

@@ -41,7 +41,7 @@
  *
  * <h2>Namespaces and threading</h2>
  * A netlink socket belongs to the network namespace it was <em>created</em> in. Open one on the
- * namespace worker ({@link io.vswitch.linux.Namespaces#callIn}) and use it from any thread: no
+ * namespace workers ({@link io.vswitch.linux.Namespaces#callIn}) and use it from any thread: no
  * {@code setns} per operation. A link is created directly in another namespace by passing that
  * namespace's fd as IFLA_NET_NS_FD (VETH_INFO_PEER does it for a veth's peer). Socket methods
  * are synchronized: one request or dump at a time per socket; builders and parsed messages are

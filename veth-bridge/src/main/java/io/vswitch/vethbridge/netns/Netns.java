@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
  * A handle on one network namespace: a file descriptor that keeps it reachable, and a
  * NETLINK_ROUTE socket created inside it, so link, address, route and qdisc operations on it need
  * no {@code setns} at all. Only what must run <em>in</em> the namespace (sysctls under
- * /proc/sys/net, creating sockets) goes through {@link #call}, on linux-ffm's namespace worker thread.
+ * /proc/sys/net, creating sockets) goes through {@link #call}, on one of linux-ffm's namespace worker threads.
  *
  * <p>{@link #close()} releases the handle; a named namespace stays (delete it through
  * {@link NamedNamespaces}), an anonymous one disappears when nothing else holds it. Thread-safe.
@@ -116,7 +116,7 @@ public final class Netns implements AutoCloseable {
         return rtnl;
     }
 
-    /** Runs {@code task} on the namespace worker thread, inside this namespace (see {@link Namespaces#callIn}). */
+    /** Runs {@code task} on a namespace worker thread, inside this namespace (see {@link Namespaces#callIn}). */
     public <T> T call(Callable<T> task) throws IOException {
         try {
             return Namespaces.callIn(fd(), task);

@@ -48,20 +48,7 @@ public final class Netns implements AutoCloseable {
     /** As {@link #anonymous()}, started as {@code options} say. */
     public static Netns anonymous(NetnsOptions options) throws IOException {
         try {
-            int[] fd = {-1};
-            NetlinkSocket s = Namespaces.callInNew(() -> {
-                options.applyInside();
-                fd[0] = Namespaces.open("/proc/thread-self/ns/net");
-                return NetlinkSocket.openRoute();
-            });
-            Netns ns = new Netns(null, "anonymous netns fd " + fd[0], fd[0], s);
-            try {
-                new io.vswitch.vethbridge.link.Links(ns).setUp("lo", true);
-            } catch (IOException | RuntimeException e) {
-                ns.close();
-                throw e;
-            }
-            return ns;
+            return createNew(null, null, options, () -> { });
         } catch (IOException | RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -83,6 +70,39 @@ public final class Netns implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** What must happen inside a new namespace before anything else (e.g. pinning it with a bind mount). */
+    interface Inside {
+        void run() throws Exception;
+    }
+
+    /**
+     * A new namespace: unshared on a namespace worker, {@code first} run inside it, {@code options}
+     * applied, a netlink socket opened inside; loopback then brought up. {@code name} null:
+     * anonymous (held by the returned handle only).
+     */
+    static Netns createNew(String name, String display, NetnsOptions options, Inside first) throws Exception {
+        int[] fd = {-1};
+        NetlinkSocket s = Namespaces.callInNew(() -> {
+            first.run();
+            options.applyInside();
+            fd[0] = Namespaces.open("/proc/thread-self/ns/net");
+            try {
+                return NetlinkSocket.openRoute();
+            } catch (LinuxException | RuntimeException e) {
+                Namespaces.close(fd[0]);
+                throw e;
+            }
+        });
+        Netns ns = new Netns(name, display != null ? display : "anonymous netns fd " + fd[0], fd[0], s);
+        try {
+            new io.vswitch.vethbridge.link.Links(ns).setUp("lo", true);
+        } catch (IOException | RuntimeException e) {
+            ns.close();
+            throw e;
+        }
+        return ns;
     }
 
     /** The namespace of process {@code pid} (e.g. a container's init), held by this handle. */

@@ -36,8 +36,8 @@
  *
  * <h2>Invariants</h2>
  * <ul>
- *   <li>Every struct size, offset and constant is a named constant in {@code Libc} or
- *       {@code Errno}, checked against the C headers: {@code LayoutDriftTest} compiles
+ *   <li>Every struct size, offset and constant is a named constant in {@code Libc}, {@code Errno} or
+ *       {@code netlink.Rtnl}, checked against the C headers: {@code LayoutDriftTest} compiles
  *       {@code src/test/c/layout.c} and fails on any difference or unchecked constant.</li>
  *   <li>Sockets are created with protocol 0 and bound with {@code htons(ETH_P_ALL)} afterwards,
  *       so nothing is queued before the bind picks the interface.</li>

@@ -102,6 +102,25 @@ final class Libc {
     static final int O_NONBLOCK = 0x800;
     static final int O_CLOEXEC = 0x80000;
     static final int IFNAMSIZ = 16;
+    /** Netlink (netlink(7)): the routing family, its socket option level and options. */
+    static final int AF_NETLINK = 16;
+    static final int NETLINK_ROUTE = 0;
+    static final int SOL_NETLINK = 270;
+    static final int NETLINK_CAP_ACK = 10;
+    static final int NETLINK_EXT_ACK = 11;
+    static final int NETLINK_GET_STRICT_CHK = 12;
+    /** struct sockaddr_nl: family u16 @0, pad u16, pid u32 @4, groups u32 @8; 12 bytes. */
+    static final long SOCKADDR_NL_SIZE = 12;
+    static final long NL_PID = 4;
+    /** Namespaces and mounts (setns(2), unshare(2), mount(2), umount2(2), open(2)). */
+    static final int CLONE_NEWNET = 0x40000000;
+    static final int MS_BIND = 4096;
+    static final int MS_REC = 16384;
+    static final int MS_SHARED = 1 << 20;
+    static final int MNT_DETACH = 2;
+    static final int O_RDONLY = 0;
+    static final int O_CREAT = 0100;
+    static final int O_EXCL = 0200;
 
     // ---- struct sizes and offsets (checked with a C program: see class comment) ----
     /** struct sockaddr_ll: family u16 @0, protocol be16 @2, ifindex int @4; 20 bytes. */
@@ -246,6 +265,18 @@ final class Libc {
     static final MethodHandle MMAP_E = handle("mmap",
             FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), CAPTURE);
     static final MethodHandle MUNMAP = handle("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    /** open(path, flags, mode): the variadic mode passed (for O_CREAT). */
+    static final MethodHandle OPEN3_E = handle("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+            Linker.Option.firstVariadicArg(2), CAPTURE);
+    static final MethodHandle SEND_E = handle("send",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), CAPTURE);
+    static final MethodHandle RECV_E = handle("recv",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), CAPTURE);
+    static final MethodHandle SETNS_E = handle("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE);
+    static final MethodHandle UNSHARE_E = handle("unshare", FunctionDescriptor.of(JAVA_INT, JAVA_INT), CAPTURE);
+    static final MethodHandle MOUNT_E = handle("mount",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS), CAPTURE);
+    static final MethodHandle UMOUNT2_E = handle("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), CAPTURE);
     static final MethodHandle STRERROR = handle("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
     // ---- typed wrappers (invokeExact through static finals: inlined by the JIT) ----
@@ -437,6 +468,63 @@ final class Libc {
     static int open(MemorySegment cap, MemorySegment path, int flags) {
         try {
             return (int) OPEN_E.invokeExact(cap, path, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int open(MemorySegment cap, MemorySegment path, int flags, int mode) {
+        try {
+            return (int) OPEN3_E.invokeExact(cap, path, flags, mode);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static long send(MemorySegment cap, int fd, MemorySegment buf, long len, int flags) {
+        try {
+            return (long) SEND_E.invokeExact(cap, fd, buf, len, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static long recv(MemorySegment cap, int fd, MemorySegment buf, long len, int flags) {
+        try {
+            return (long) RECV_E.invokeExact(cap, fd, buf, len, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int setns(MemorySegment cap, int fd, int nstype) {
+        try {
+            return (int) SETNS_E.invokeExact(cap, fd, nstype);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int unshare(MemorySegment cap, int flags) {
+        try {
+            return (int) UNSHARE_E.invokeExact(cap, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int mount(MemorySegment cap, MemorySegment source, MemorySegment target, MemorySegment fstype,
+                     long flags, MemorySegment data) {
+        try {
+            return (int) MOUNT_E.invokeExact(cap, source, target, fstype, flags, data);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int umount2(MemorySegment cap, MemorySegment target, int flags) {
+        try {
+            return (int) UMOUNT2_E.invokeExact(cap, target, flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -21,6 +21,16 @@ public final class LinuxException extends IOException {
         this.errno = errno;
     }
 
+    /**
+     * As {@link #LinuxException(String, String, int)}, followed by {@code ": " + detail} when the
+     * kernel explained itself (a netlink extended ack message, e.g. "Unknown device type").
+     */
+    public LinuxException(String operation, String object, int errno, String detail) {
+        super(operation + " " + object + ": " + Libc.strerror(errno) + " (" + Errno.name(errno) + ")"
+                + (detail == null || detail.isEmpty() ? "" : ": " + detail));
+        this.errno = errno;
+    }
+
     /** The errno of the failed call (e.g. 19 for ENODEV). */
     public int errno() {
         return errno;

@@ -3,8 +3,6 @@ package io.vswitch.linux;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Network namespaces and the mount calls that pin them: setns, unshare, bind mounts.
@@ -13,10 +11,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * A Linux thread's network namespace is its own ({@code setns}/{@code unshare(CLONE_NEWNET)}
  * change the calling thread only). A Java thread that switched would carry the namespace into
  * whatever runs on it next, so nothing here switches the caller: {@link #callIn} and
- * {@link #callInNew} run their task on a <em>new platform thread</em> made for it (never a
- * virtual thread, whose carrier is shared, nor a pool thread), restore the thread's namespace
- * afterwards, and let the thread end. Sockets and files opened by the task keep the namespace
- * they were opened in, so the usual pattern is: open a netlink socket there, use it from here.
+ * {@link #callInNew} hand their task to one of a few <em>dedicated platform threads</em>
+ * ({@link NsWorker}: never a virtual thread, whose carrier is shared, nor a pool thread others
+ * use), which enters the namespace, runs the task, and returns to its own namespace before taking
+ * the next task.
+ * A worker that cannot return retires and a fresh one takes over. Sockets and files opened by
+ * the task keep the namespace they were opened in, so the usual pattern is: open a netlink socket
+ * there, use it from here.
  */
 public final class Namespaces {
     private Namespaces() {
@@ -97,20 +98,46 @@ public final class Namespaces {
     }
 
     /**
-     * Runs {@code task} on a new platform thread that has entered the network namespace
-     * {@code nsFd}; the thread returns to its namespace afterwards and ends. Exceptions of the
-     * task are rethrown here (checked ones wrapped in an {@link ExecutionException}'s cause chain
-     * only when they are no {@link Exception} subclass we can rethrow as is).
+     * Runs {@code task} on a namespace worker thread after it entered the network namespace
+     * {@code nsFd}; the worker returns to its own namespace afterwards (see {@link NsWorker}).
+     * The task's exception is rethrown here. Called from the worker itself (a nested call), it
+     * runs inline with the same enter/restore.
      */
     public static <T> T callIn(int nsFd, Callable<T> task) throws Exception {
-        return onFreshThread(() -> {
+        return onWorker(() -> setns(nsFd, "enter network namespace", "fd " + nsFd), task);
+    }
+
+    /**
+     * Runs {@code task} on a namespace worker thread after it unshared into a brand-new network
+     * namespace; inside, {@code /proc/thread-self/ns/net} is that namespace (bind-mount it or open
+     * it to keep it). The worker returns to its namespace afterwards; a new namespace nobody holds
+     * then disappears.
+     */
+    public static <T> T callInNew(Callable<T> task) throws Exception {
+        return onWorker(() -> {
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment cap = a.allocate(Libc.CAPTURE_LAYOUT);
+                if (Libc.unshare(cap, Libc.CLONE_NEWNET) < 0) {
+                    throw new LinuxException("unshare", "network namespace", Libc.errno(cap));
+                }
+            }
+        }, task);
+    }
+
+    private interface Enter {
+        void enter() throws LinuxException;
+    }
+
+    /** On the worker: remember its namespace, {@code enter} another, run {@code task}, come back. */
+    private static <T> T onWorker(Enter enter, Callable<T> task) throws Exception {
+        return NsWorker.run(() -> {
             int home = open("/proc/thread-self/ns/net");
             try {
-                setns(nsFd, "enter network namespace", "fd " + nsFd);
+                enter.enter();
                 try {
                     return task.call();
                 } finally {
-                    setns(home, "return to network namespace", "fd " + home);
+                    restore(home);
                 }
             } finally {
                 close(home);
@@ -118,31 +145,14 @@ public final class Namespaces {
         });
     }
 
-    /**
-     * Runs {@code task} on a new platform thread that has just unshared into a brand-new network
-     * namespace; inside, {@code /proc/thread-self/ns/net} is that namespace (bind-mount it or open
-     * it to keep it). The thread returns to its previous namespace afterwards and ends; a new
-     * namespace nobody holds then disappears.
-     */
-    public static <T> T callInNew(Callable<T> task) throws Exception {
-        return onFreshThread(() -> {
-            int home = open("/proc/thread-self/ns/net");
-            try {
-                try (Arena a = Arena.ofConfined()) {
-                    MemorySegment cap = a.allocate(Libc.CAPTURE_LAYOUT);
-                    if (Libc.unshare(cap, Libc.CLONE_NEWNET) < 0) {
-                        throw new LinuxException("unshare", "network namespace", Libc.errno(cap));
-                    }
-                }
-                try {
-                    return task.call();
-                } finally {
-                    setns(home, "return to network namespace", "fd " + home);
-                }
-            } finally {
-                close(home);
-            }
-        });
+    /** Returns the worker to its namespace; if even that fails, the worker must not run anything else. */
+    private static void restore(int home) throws LinuxException {
+        try {
+            setns(home, "return to network namespace", "fd " + home);
+        } catch (LinuxException | RuntimeException e) {
+            NsWorker.retireCurrent();
+            throw e;
+        }
     }
 
     private static void setns(int fd, String what, String object) throws LinuxException {
@@ -152,41 +162,5 @@ public final class Namespaces {
                 throw new LinuxException(what, object, Libc.errno(cap));
             }
         }
-    }
-
-    private static <T> T onFreshThread(Callable<T> task) throws Exception {
-        AtomicReference<T> result = new AtomicReference<>();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread t = Thread.ofPlatform().name("netns-op").daemon(true).unstarted(() -> {
-            try {
-                result.set(task.call());
-            } catch (Throwable e) {
-                failure.set(e);
-            }
-        });
-        t.start();
-        boolean interrupted = false;
-        while (true) {
-            try {
-                t.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true; // the task is short; finish it so no namespace state is left half-done
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        Throwable e = failure.get();
-        if (e instanceof Exception ex) {
-            throw ex;
-        }
-        if (e instanceof Error err) {
-            throw err;
-        }
-        if (e != null) {
-            throw new ExecutionException(e);
-        }
-        return result.get();
     }
 }

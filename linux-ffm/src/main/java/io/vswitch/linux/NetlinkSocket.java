@@ -26,7 +26,12 @@ public final class NetlinkSocket implements AutoCloseable {
     private static final int DUMP_RETRIES = 5;
 
     private final int fd;
-    private final Arena arena = Arena.ofShared();
+    /**
+     * Automatic, not shared: closing a shared arena costs a handshake with every thread of the JVM
+     * (measurable when an emulator opens and closes a socket per namespace); these few buffers are
+     * freed by the GC once the socket is unreachable.
+     */
+    private final Arena arena = Arena.ofAuto();
     private final MemorySegment rx;
     private final MemorySegment cap;
     private final byte[] rxHeap = new byte[RX_SIZE];
@@ -222,7 +227,6 @@ public final class NetlinkSocket implements AutoCloseable {
         if (!closed) {
             closed = true;
             Libc.close(fd);
-            arena.close();
         }
     }
 }

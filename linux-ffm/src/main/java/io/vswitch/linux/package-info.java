@@ -10,7 +10,12 @@
  *   <li>{@link io.vswitch.linux.Epoll}: readiness by {@code int} token, with a cross-thread
  *       {@code wakeup()}.</li>
  *   <li>{@link io.vswitch.linux.NetDevice}: index, flags, carrier, MTU, MAC; up/down.</li>
- *   <li>{@link io.vswitch.linux.LinuxException}: errno plus "operation object: error (ENAME)".</li>
+ *   <li>{@link io.vswitch.linux.NetlinkSocket}: NETLINK_ROUTE requests, acks with the kernel's
+ *       extended-ack text, dumps; messages in {@link io.vswitch.linux.netlink}.</li>
+ *   <li>{@link io.vswitch.linux.Namespaces}: setns/unshare on dedicated worker threads (never the
+ *       caller's), bind mounts and the shared mount point that named namespaces need.</li>
+ *   <li>{@link io.vswitch.linux.LinuxException}: errno plus "operation object: error (ENAME)",
+ *       and the kernel's explanation when netlink gave one.</li>
  * </ul>
  *
  * <h2>How</h2>
@@ -31,8 +36,8 @@
  *
  * <h2>Invariants</h2>
  * <ul>
- *   <li>Every struct size, offset and constant is a named constant in {@code Libc} or
- *       {@code Errno}, checked against the C headers: {@code LayoutDriftTest} compiles
+ *   <li>Every struct size, offset and constant is a named constant in {@code Libc}, {@code Errno} or
+ *       {@code netlink.Rtnl}, checked against the C headers: {@code LayoutDriftTest} compiles
  *       {@code src/test/c/layout.c} and fails on any difference or unchecked constant.</li>
  *   <li>Sockets are created with protocol 0 and bound with {@code htons(ETH_P_ALL)} afterwards,
  *       so nothing is queued before the bind picks the interface.</li>

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Guards against silent drift of the hard-coded numbers: compiles src/test/c/layout.c with gcc,
  * runs it, and compares each "Class.NAME value" line with the Java constant. Also fails when a
- * constant is added to Libc or Errno without a line in layout.c (unchecked numbers are not
+ * constant is added to Libc, Errno or netlink.Rtnl without a line in layout.c (unchecked numbers are not
  * allowed). Skipped where gcc is missing.
  */
 class LayoutDriftTest {

@@ -65,10 +65,16 @@ final class OfChannelHandler extends ChannelInboundHandlerAdapter {
     private int missSendLen = DEFAULT_MISS_SEND_LEN;
     private boolean probeSent;
     volatile OFControllerRole role = OFControllerRole.ROLE_EQUAL;
+    /** Which asynchronous messages this controller wants (touched on the event loop only). */
+    private final AsyncConfig async = new AsyncConfig();
 
-    OfChannelHandler(OpenFlowAgent.Session session, String peer) {
+    /** Whether the switch opened this connection (tcp:/ssl:) rather than accepted it: only those count for fail-open. */
+    final boolean active;
+
+    OfChannelHandler(OpenFlowAgent.Session session, String peer, boolean active) {
         this.session = session;
         this.peer = peer;
+        this.active = active;
     }
 
     State state() { return state; }
@@ -221,6 +227,7 @@ final class OfChannelHandler extends ChannelInboundHandlerAdapter {
             case 2 -> new int[]{2, code <= 8 ? code : 5 /* BAD_ARGUMENT */};
             case 5 -> new int[]{3, code == 3 ? 1 /* OVERLAP */ : code == 6 ? 4 /* BAD_COMMAND */ : 5 /* UNSUPPORTED */};
             case 7 -> new int[]{4, code == 0 ? 0 : 1}; // PORT_MOD_FAILED: BAD_PORT, BAD_HW_ADDR
+            case 9 -> new int[]{5, code}; // QUEUE_OP_FAILED: BAD_PORT, BAD_QUEUE, EPERM
             default -> new int[]{3, 5}; // FLOW_MOD_FAILED UNSUPPORTED
         };
     }
@@ -263,9 +270,37 @@ final class OfChannelHandler extends ChannelInboundHandlerAdapter {
                 packetOut(po);
             }
             case OFStatsRequest<?> sr -> stats(sr);
+            case OFAsyncGetRequest g -> write(async.reply(factory, xid));
+            case OFAsyncSet a -> async.set(a);
+            case OFPortMod pm -> {
+                checkWritable();
+                session.portStatus(OpenFlowAgent.Session.PORT_MODIFY, OfPortRequests.portMod(pm, be));
+            }
+            case OFTableMod tm -> {
+                checkWritable();
+                tableMod(tm);
+            }
+            case OFQueueGetConfigRequest q -> {
+                OfPortRequests.checkQueueRequest(be, q.getPort(), 0xffffffffL);
+                write(OfPortRequests.queueConfig(factory, xid, q.getPort()));
+            }
             default -> throw new Rejection(Rejection.BAD_REQUEST, Rejection.BRC_BAD_TYPE, "unsupported message " + m.getType());
         }
         ctx.flush();
+    }
+
+    /**
+     * OFPT_TABLE_MOD: OpenFlow 1.3 leaves table config bits deprecated (accepted, no effect); 1.4's eviction and
+     * vacancy events are refused, since this switch neither evicts entries nor sends table-status.
+     */
+    private void tableMod(OFTableMod tm) {
+        int table = tm.getTableId().getValue();
+        if (table != 0xff && table >= session.backend().pipeline().tableCount()) {
+            throw new Rejection(8 /* OFPET_TABLE_MOD_FAILED */, 0 /* OFPTMFC_BAD_TABLE */, "no table " + table);
+        }
+        if (factory.getVersion().compareTo(OFVersion.OF_14) >= 0 && (tm.getConfig() & 0xc) != 0) {
+            throw new Rejection(8, 1 /* OFPTMFC_BAD_CONFIG */, "eviction and vacancy events are not supported");
+        }
     }
 
     private void checkWritable() {
@@ -343,8 +378,7 @@ final class OfChannelHandler extends ChannelInboundHandlerAdapter {
                     packets += Math.max(0, e.packets());
                     bytes += Math.max(0, e.bytes());
                 }
-                write(factory.buildAggregateStatsReply().setXid(xid).setPacketCount(U64.of(packets))
-                        .setByteCount(U64.of(bytes)).setFlowCount(flows).build());
+                write(OfCounters.aggregate(factory, xid, flows, packets, bytes));
             }
             case OFTableStatsRequest t -> {
                 be.syncStats();
@@ -392,6 +426,14 @@ final class OfChannelHandler extends ChannelInboundHandlerAdapter {
                 write(OfGroupsMeters.meterStats(factory, xid, be.pipeline(), m.getMeterId(), be.pipeline().clock().getAsLong()));
             }
             case OFMeterFeaturesStatsRequest m -> write(OfGroupsMeters.meterFeatures(factory, xid));
+            case OFQueueStatsRequest q -> {
+                OfPortRequests.checkQueueRequest(be, q.getPortNo(), q.getQueueId());
+                write(OfPortRequests.queueStats(factory, xid));
+            }
+            case OFQueueDescStatsRequest q -> {
+                OfPortRequests.checkQueueRequest(be, q.getPortNo(), q.getQueueId());
+                write(factory.buildQueueDescStatsReply().setXid(xid).setEntries(List.of()).build());
+            }
             case OFPortDescStatsRequest pd -> write(factory.buildPortDescStatsReply().setXid(xid).setEntries(portDescs()).build());
             default -> throw new Rejection(Rejection.BAD_REQUEST, Rejection.BRC_BAD_MULTIPART, "unsupported multipart " + sr.getStatsType());
         }
@@ -425,9 +467,8 @@ final class OfChannelHandler extends ChannelInboundHandlerAdapter {
             OFFlowStatsEntry.Builder b = factory.buildFlowStatsEntry()
                     .setTableId(TableId.of(e.tableId)).setMatch(matchAsSent(e))
                     .setPriority(e.priority).setIdleTimeout(e.idleTimeout).setHardTimeout(e.hardTimeout)
-                    .setCookie(U64.of(e.cookie()))
-                    .setDurationSec(age / 1_000_000_000L).setDurationNsec(age % 1_000_000_000L)
-                    .setPacketCount(U64.of(e.packets())).setByteCount(U64.of(e.bytes()));
+                    .setCookie(U64.of(e.cookie()));
+            OfCounters.flowStats(factory, b, age, Math.max(0, now - e.lastUsedNanos()), e.packets(), e.bytes());
             if (v10) {
                 List<io.vswitch.datapath.action.Action> applied = new ArrayList<>();
                 for (io.vswitch.datapath.action.Instruction i : e.instructions()) {
@@ -509,7 +550,7 @@ final class OfChannelHandler extends ChannelInboundHandlerAdapter {
     /** OFPT_PORT_STATUS (reason: OFPPR_ADD 0, DELETE 1, MODIFY 2), to every role (slaves too, as the spec says). */
     void sendPortStatus(int reason, SwitchBackend.PortInfo pi) {
         onLoop(() -> {
-            if (state != State.ESTABLISHED) return;
+            if (state != State.ESTABLISHED || !async.wants(AsyncConfig.PORT_STATUS, role, reason)) return;
             OFPortReason r = switch (reason) {
                 case 0 -> OFPortReason.ADD;
                 case 1 -> OFPortReason.DELETE;
@@ -519,11 +560,14 @@ final class OfChannelHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
-    /** OFPT_FLOW_REMOVED for an entry added with OFPFF_SEND_FLOW_REM (OpenFlow 1.3 and 1.4; not masters' slaves). */
+    /**
+     * OFPT_FLOW_REMOVED for an entry added with OFPFF_SEND_FLOW_REM, to the controllers whose async config asks for
+     * the reason (by default masters and equals). OpenFlow 1.0 knows only idle, hard and delete: group and meter
+     * deletions are reported as delete there.
+     */
     void sendFlowRemoved(FlowEntry e, int reason, long now) {
         onLoop(() -> {
-            if (state != State.ESTABLISHED || role == OFControllerRole.ROLE_SLAVE) return;
-            if (factory.getVersion() == OFVersion.OF_10 || factory.getVersion() == OFVersion.OF_15) return; // not encoded yet
+            if (state != State.ESTABLISHED || !async.wants(AsyncConfig.FLOW_REMOVED, role, reason)) return;
             long age = Math.max(0, now - e.installedNanos);
             OFFlowRemovedReason r = switch (reason) {
                 case Pipeline.FlowRemovedListener.IDLE_TIMEOUT -> OFFlowRemovedReason.IDLE_TIMEOUT;
@@ -532,18 +576,20 @@ final class OfChannelHandler extends ChannelInboundHandlerAdapter {
                 case Pipeline.FlowRemovedListener.METER_DELETE -> OFFlowRemovedReason.METER_DELETE;
                 default -> OFFlowRemovedReason.DELETE;
             };
-            ctx.writeAndFlush(factory.buildFlowRemoved().setXid(0).setCookie(U64.of(e.cookie())).setPriority(e.priority)
-                    .setReason(r).setTableId(TableId.of(e.tableId))
-                    .setDurationSec(age / 1_000_000_000L).setDurationNsec(age % 1_000_000_000L)
-                    .setIdleTimeout(e.idleTimeout).setHardTimeout(e.hardTimeout)
-                    .setPacketCount(U64.of(Math.max(0, e.packets()))).setByteCount(U64.of(Math.max(0, e.bytes())))
-                    .setMatch(matchAsSent(e)).build());
+            if (factory.getVersion() == OFVersion.OF_10 && reason > Pipeline.FlowRemovedListener.DELETE) r = OFFlowRemovedReason.DELETE;
+            OFFlowRemoved.Builder b = factory.buildFlowRemoved().setXid(0).setCookie(U64.of(e.cookie())).setPriority(e.priority)
+                    .setReason(r).setIdleTimeout(e.idleTimeout).setMatch(matchAsSent(e));
+            if (factory.getVersion() != OFVersion.OF_10) b.setTableId(TableId.of(e.tableId)).setHardTimeout(e.hardTimeout);
+            OfCounters.flowRemoved(factory, b, age, Math.max(0, now - e.lastUsedNanos()), Math.max(0, e.packets()), Math.max(0, e.bytes()));
+            ctx.writeAndFlush(b.build());
         });
     }
 
     /** Sends a packet-in (called on this channel's event loop). */
     void sendPacketIn(PacketIn pi, byte[] frame) {
-        if (state != State.ESTABLISHED || role == OFControllerRole.ROLE_SLAVE) return;
+        if (state != State.ESTABLISHED || !async.wants(AsyncConfig.PACKET_IN, role, pi.reason())) return;
+        Ports.Port in = session.backend().pipeline().ports().get(pi.inPort());
+        if (in != null && (in.config() & Ports.CONFIG_NO_PACKET_IN) != 0) return;
         int limit = pi.maxLen() >= 0xffe5 ? frame.length : pi.maxLen();
         if (factory.getVersion() == OFVersion.OF_10 && pi.reason() == PacketIn.REASON_NO_MATCH) limit = missSendLen;
         byte[] data = frame.length <= limit ? frame : java.util.Arrays.copyOf(frame, limit);

@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -50,6 +51,8 @@ public final class OpenFlowAgent implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final int probeSeconds;
+    /** How long without any active controller before a fail-standalone bridge fails open: three probe intervals. */
+    private final long failOpenAfterMs;
 
     public OpenFlowAgent() {
         this(2, 5);
@@ -63,6 +66,7 @@ public final class OpenFlowAgent implements AutoCloseable {
         if (threads < 1 || probeSeconds < 1) throw new IllegalArgumentException("threads and probeSeconds must be >= 1");
         this.group = new NioEventLoopGroup(threads, new DefaultThreadFactory("openflow", true));
         this.probeSeconds = probeSeconds;
+        this.failOpenAfterMs = 3_000L * probeSeconds;
     }
 
     public Session attach(SwitchBackend backend) {
@@ -74,27 +78,66 @@ public final class OpenFlowAgent implements AutoCloseable {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
-    void initChannel(Channel ch, Session session, String peer) {
+    /**
+     * Sets the files TLS connections use ({@code ssl:}, {@code pssl:}), as {@code ovs-vsctl set-ssl} does: our
+     * private key and certificate (PEM, PKCS#8 key), and the CA certificate that peers' certificates must be signed
+     * by. Both directions verify the peer: a controller without a certificate from that CA is refused.
+     */
+    public void setTls(Path privateKey, Path certificate, Path caCertificate) {
+        this.tls = Tls.load(privateKey, certificate, caCertificate);
+    }
+
+    private volatile Tls tls;
+
+    private Tls tls(Target t) {
+        Tls current = tls;
+        if (current == null) {
+            throw new IllegalArgumentException("controller target " + t + " needs TLS files: set them first (vsctl set-ssl PRIVATE-KEY CERTIFICATE CA-CERT)");
+        }
+        return current;
+    }
+
+    void initChannel(Channel ch, Session session, String peer, boolean active, Target target) {
         ChannelPipeline p = ch.pipeline();
+        if (target.tls()) {
+            Tls t = tls(target);
+            p.addLast("tls", active ? t.client().newHandler(ch.alloc(), target.host(), target.port()) : t.server().newHandler(ch.alloc()));
+        }
         p.addLast("idle", new IdleStateHandler(probeSeconds, 0, 0));
         p.addLast("decoder", new OfFrameDecoder());
         p.addLast("encoder", OfEncoder.INSTANCE);
-        p.addLast("openflow", new OfChannelHandler(session, peer));
+        p.addLast("openflow", new OfChannelHandler(session, peer, active));
     }
 
-    /** A parsed controller target. */
-    public record Target(boolean passive, String host, int port) {
+    /** A parsed controller target: {@code tcp:IP:PORT}, {@code ssl:IP:PORT}, {@code ptcp:PORT[:IP]}, {@code pssl:PORT[:IP]}. */
+    public record Target(boolean passive, boolean tls, String host, int port) {
         public static Target parse(String s) {
             String[] f = s.split(":");
             try {
-                if (f[0].equals("tcp") && f.length == 3) return new Target(false, f[1], Integer.parseInt(f[2]));
-                if (f[0].equals("ptcp") && (f.length == 2 || f.length == 3)) {
-                    return new Target(true, f.length == 3 ? f[2] : "0.0.0.0", Integer.parseInt(f[1]));
+                boolean tls = f[0].equals("ssl") || f[0].equals("pssl");
+                if ((f[0].equals("tcp") || f[0].equals("ssl")) && f.length == 3) {
+                    return new Target(false, tls, f[1], port(f[2]));
+                }
+                if ((f[0].equals("ptcp") || f[0].equals("pssl")) && (f.length == 2 || f.length == 3)) {
+                    return new Target(true, tls, f.length == 3 ? f[2] : "0.0.0.0", port(f[1]));
                 }
             } catch (NumberFormatException e) {
                 // fall through
             }
-            throw new IllegalArgumentException("unsupported controller target '" + s + "' (supported: tcp:IP:PORT, ptcp:PORT[:IP])");
+            throw new IllegalArgumentException("unsupported controller target '" + s
+                    + "' (supported: tcp:IP:PORT, ssl:IP:PORT, ptcp:PORT[:IP], pssl:PORT[:IP])");
+        }
+
+        private static int port(String s) {
+            int p = Integer.parseInt(s);
+            if (p < 0 || p > 65535) throw new NumberFormatException("port out of range");
+            return p;
+        }
+
+        @Override
+        public String toString() {
+            String scheme = (passive ? "p" : "") + (tls ? "ssl" : "tcp");
+            return passive ? scheme + ":" + port + ":" + host : scheme + ":" + host + ":" + port;
         }
     }
 
@@ -106,7 +149,12 @@ public final class OpenFlowAgent implements AutoCloseable {
         private final ArrayBlockingQueue<Object[]> packetIns = new ArrayBlockingQueue<>(PACKET_IN_QUEUE);
         private final AtomicBoolean drainScheduled = new AtomicBoolean();
         private final AtomicLong packetInsDropped = new AtomicLong();
+        private final AtomicLong packetInsRateLimited = new AtomicLong();
+        private volatile PacketInLimiter limiter;
         private final EventLoop loop = group.next();
+        private int activeTargets;
+        private io.netty.util.concurrent.ScheduledFuture<?> failOpenTimer;
+        private volatile boolean closed;
         private long generationId;
         private boolean generationSet;
         /**
@@ -138,17 +186,35 @@ public final class OpenFlowAgent implements AutoCloseable {
         /** Packet-ins dropped because the queue was full or no controller was connected. */
         public long packetInsDropped() { return packetInsDropped.get(); }
 
+        /** Packet-ins dropped by the rate limit. */
+        public long packetInsRateLimited() { return packetInsRateLimited.get(); }
+
+        /**
+         * Limits packet-ins to {@code rate} a second with bursts of {@code burst} (0 = no limit), as Open vSwitch's
+         * {@code controller_rate_limit}/{@code controller_burst_limit}; what exceeds it is dropped and counted.
+         */
+        public void setPacketInLimit(long rate, long burst) {
+            limiter = rate == 0 ? null : new PacketInLimiter(rate, burst == 0 ? Math.max(1, rate / 4) : burst, System.nanoTime());
+        }
+
         /** How many connections completed the handshake. */
         public int connectedCount() { return established.size(); }
 
         /** Replaces every target: closes the current listeners and connections, opens the new ones. */
         public synchronized void setTargets(List<String> targets) {
             List<Target> parsed = targets.stream().map(Target::parse).toList();
+            for (Target t : parsed) if (t.tls()) tls(t);
             closeEndpoints();
+            activeTargets = 0;
             for (Target t : parsed) {
-                if (t.passive()) listen(t);
-                else connect(t);
+                if (t.passive()) {
+                    listen(t);
+                } else {
+                    connect(t);
+                    activeTargets++;
+                }
             }
+            loop.execute(this::evaluateFailOpen);
         }
 
         /** {@code ptcp:PORT[:IP]}: binds now (throws if the port is taken). */
@@ -159,7 +225,7 @@ public final class OpenFlowAgent implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            OpenFlowAgent.this.initChannel(ch, Session.this, String.valueOf(ch.remoteAddress()));
+                            OpenFlowAgent.this.initChannel(ch, Session.this, String.valueOf(ch.remoteAddress()), false, t);
                         }
                     });
             ChannelFuture f = sb.bind(new InetSocketAddress(t.host(), t.port())).syncUninterruptibly();
@@ -191,6 +257,10 @@ public final class OpenFlowAgent implements AutoCloseable {
 
         @Override
         public synchronized void close() {
+            closed = true;
+            activeTargets = 0;
+            setFailOpen(false, "controller targets removed");
+            if (!loop.isShuttingDown()) loop.execute(this::evaluateFailOpen); // cancels a pending timer
             closeEndpoints();
             backend.pipeline().setFlowRemovedListener((e, r, n) -> { });
         }
@@ -200,6 +270,11 @@ public final class OpenFlowAgent implements AutoCloseable {
          * or no controller is connected the packet is dropped and counted.
          */
         public boolean offerPacketIn(PacketIn pi, byte[] frame) {
+            PacketInLimiter limit = limiter;
+            if (limit != null && !established.isEmpty() && !limit.tryAcquire(System.nanoTime())) {
+                packetInsRateLimited.incrementAndGet();
+                return false;
+            }
             if (established.isEmpty() || !packetIns.offer(new Object[]{pi, frame})) {
                 packetInsDropped.incrementAndGet();
                 return false;
@@ -223,11 +298,59 @@ public final class OpenFlowAgent implements AutoCloseable {
         void established(OfChannelHandler h) {
             established.add(h);
             updateTableMiss();
+            if (h.active) loop.execute(this::evaluateFailOpen);
         }
 
         void removed(OfChannelHandler h) {
-            if (established.remove(h)) updateTableMiss();
+            if (established.remove(h)) {
+                updateTableMiss();
+                if (h.active) loop.execute(this::evaluateFailOpen);
+            }
         }
+
+        // ------------------------------------------------------------------------------------ fail-open
+
+        /**
+         * Fail-standalone as Open vSwitch does it: when the bridge has active controller targets and none of them has
+         * been connected for three inactivity-probe intervals, the datapath switches every packet by NORMAL
+         * ("fail-open") while keeping the flow tables; the first controller to connect ends it. Passive listeners
+         * ({@code ptcp:}, {@code pssl:}) are tools' doors, not controllers, and do not count. Fail-secure never fails
+         * open. Runs on the session's event loop.
+         */
+        private void evaluateFailOpen() {
+            boolean connected = false;
+            for (OfChannelHandler h : established) connected |= h.active;
+            boolean wantTimer = activeTargets > 0 && !connected && backend.failStandalone() && !closed;
+            if (!wantTimer) {
+                if (failOpenTimer != null) failOpenTimer.cancel(false);
+                failOpenTimer = null;
+                setFailOpen(false, connected ? "a controller connected" : "no controller is expected or fail mode is secure");
+            } else if (failOpenTimer == null && !backend.pipeline().failOpen()) {
+                failOpenTimer = loop.schedule(() -> {
+                    failOpenTimer = null;
+                    boolean now = false;
+                    for (OfChannelHandler h : established) now |= h.active;
+                    if (!now && activeTargets > 0 && backend.failStandalone() && !closed) {
+                        setFailOpen(true, "no controller connected for " + failOpenAfterMs / 1000 + " s");
+                    }
+                }, failOpenAfterMs, TimeUnit.MILLISECONDS);
+            }
+        }
+
+        private void setFailOpen(boolean on, String why) {
+            if (backend.pipeline().failOpen() == on) return;
+            backend.pipeline().setFailOpen(on);
+            if (on) log.warn("bridge {}: {}: fail-open, switching every packet by NORMAL until a controller connects (fail-mode standalone)", backend.name(), why);
+            else log.info("bridge {}: {}: leaving fail-open, the flow tables decide again", backend.name(), why);
+        }
+
+        /** Re-applies the fail-mode rules, e.g. after the bridge's fail mode changed. */
+        public void failModeChanged() {
+            loop.execute(this::evaluateFailOpen);
+        }
+
+        /** Whether the bridge is failing open right now. */
+        public boolean failingOpen() { return backend.pipeline().failOpen(); }
 
         /** OpenFlow 1.0 sends table misses to the controller: on while any 1.0 controller is connected. */
         private void updateTableMiss() {
@@ -290,7 +413,7 @@ public final class OpenFlowAgent implements AutoCloseable {
                         .handler(new ChannelInitializer<SocketChannel>() {
                             @Override
                             protected void initChannel(SocketChannel ch) {
-                                OpenFlowAgent.this.initChannel(ch, Session.this, "tcp:" + target.host() + ":" + target.port());
+                                OpenFlowAgent.this.initChannel(ch, Session.this, target.toString(), true, target);
                             }
                         });
                 ChannelFuture f = b.connect(target.host(), target.port());

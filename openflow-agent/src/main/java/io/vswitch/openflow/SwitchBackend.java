@@ -18,6 +18,12 @@ public interface SwitchBackend {
 
     Pipeline pipeline();
 
+    /**
+     * Fail mode: true for standalone (the bridge fails open, switching by NORMAL, when its controllers are lost),
+     * false for secure (the flow tables keep deciding).
+     */
+    boolean failStandalone();
+
     /** The ports as OpenFlow sees them, with current counters. */
     List<PortInfo> ports();
 

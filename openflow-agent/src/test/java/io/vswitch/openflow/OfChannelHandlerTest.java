@@ -43,6 +43,7 @@ class OfChannelHandlerTest {
         public long datapathId() { return 0x1234; }
         public String name() { return "br-test"; }
         public Pipeline pipeline() { return pipeline; }
+        public boolean failStandalone() { return false; }
         public List<PortInfo> ports() {
             return List.of(new PortInfo(1, "p1", new byte[]{2, 0, 0, 0, 0, 1}, true, 0, 5, 6, 500, 600, 0, 0, 0),
                     new PortInfo(2, "p2", new byte[]{2, 0, 0, 0, 0, 2}, false, 0, 0, 0, 0, 0, 0, 0, 0));
@@ -61,7 +62,7 @@ class OfChannelHandlerTest {
         pipeline.addPort(2, "p2", true);
         backend = new TestBackend(pipeline);
         session = agent.attach(backend);
-        ch = new EmbeddedChannel(new OfFrameDecoder(), OfEncoder.INSTANCE, new OfChannelHandler(session, "test"));
+        ch = new EmbeddedChannel(new OfFrameDecoder(), OfEncoder.INSTANCE, new OfChannelHandler(session, "test", false));
     }
 
     void send(OFMessage m) {
@@ -302,7 +303,9 @@ class OfChannelHandlerTest {
     @Test
     void unknownMessageTypeGetsBadRequest() {
         handshake13();
-        send(of13.buildQueueGetConfigRequest().setXid(50).setPort(OFPort.ANY).build());
+        // a message only switches send
+        send(of13.buildPortStatus().setXid(50).setReason(OFPortReason.ADD).setDesc(of13.buildPortDesc()
+                .setPortNo(OFPort.of(9)).setHwAddr(MacAddress.of(2L)).setName("x").build()).build());
         OFErrorMsg e = (OFErrorMsg) next();
         assertEquals(OFErrorType.BAD_REQUEST, e.getErrType());
         assertTrue(ch.isOpen());
@@ -323,5 +326,78 @@ class OfChannelHandlerTest {
         assertInstanceOf(OFEchoRequest.class, next());
         ch.pipeline().fireUserEventTriggered(io.netty.handler.timeout.IdleStateEvent.READER_IDLE_STATE_EVENT);
         assertFalse(ch.isOpen());
+    }
+
+    @Test
+    void asyncConfigFiltersPacketInsAndIsReadBack() {
+        handshake13();
+        OFAsyncGetReply defaults = (OFAsyncGetReply) exchange(of13.buildAsyncGetRequest().setXid(60).build());
+        assertEquals(0b11, defaults.getPacketInMaskEqualMaster());
+        assertEquals(0, defaults.getPacketInMaskSlave());
+        assertEquals(0b111, defaults.getPortStatusMaskSlave());
+
+        OfChannelHandler h = ch.pipeline().get(OfChannelHandler.class);
+        h.sendPacketIn(new PacketIn(PacketIn.REASON_ACTION, 0, 0, 0xffff, 1, 0, 0), new byte[60]);
+        assertInstanceOf(OFPacketIn.class, next(), "ACTION packet-ins are wanted by default");
+
+        // Only table misses from now on, and no port-status at all.
+        send(of13.buildAsyncSet().setXid(61).setPacketInMaskEqualMaster(0b01).setPacketInMaskSlave(0)
+                .setPortStatusMaskEqualMaster(0).setPortStatusMaskSlave(0)
+                .setFlowRemovedMaskEqualMaster(0b1111).setFlowRemovedMaskSlave(0).build());
+        h.sendPacketIn(new PacketIn(PacketIn.REASON_ACTION, 0, 0, 0xffff, 1, 0, 0), new byte[60]);
+        assertNull(ch.readOutbound(), "ACTION packet-ins filtered out");
+        h.sendPacketIn(new PacketIn(PacketIn.REASON_NO_MATCH, 0, 0, 0xffff, 1, 0, 0), new byte[60]);
+        assertEquals(OFPacketInReason.NO_MATCH, ((OFPacketIn) next()).getReason());
+        h.sendPortStatus(OpenFlowAgent.Session.PORT_MODIFY, backend.ports().get(0));
+        assertNull(ch.readOutbound(), "port-status filtered out");
+        OFAsyncGetReply now = (OFAsyncGetReply) exchange(of13.buildAsyncGetRequest().setXid(62).build());
+        assertEquals(0b01, now.getPacketInMaskEqualMaster());
+        assertEquals(0, now.getPortStatusMaskEqualMaster());
+    }
+
+    OFMessage exchange(OFMessage request) {
+        send(request);
+        OFMessage reply = next();
+        assertEquals(request.getXid(), reply.getXid());
+        return reply;
+    }
+
+    @Test
+    void portModChangesTheDatapathAndReportsIt() {
+        handshake13();
+        send(of13.buildPortMod().setXid(70).setPortNo(OFPort.of(1)).setHwAddr(MacAddress.of("02:00:00:00:00:01"))
+                .setConfig(java.util.EnumSet.of(OFPortConfig.NO_FWD)).setMask(java.util.EnumSet.of(OFPortConfig.NO_FWD))
+                .setAdvertise(0).build());
+        assertEquals(io.vswitch.datapath.pipeline.Ports.CONFIG_NO_FWD, pipeline.ports().get(1).config());
+        assertInstanceOf(OFPortStatus.class, next(), "a port-mod is followed by port-status MODIFY");
+
+        OFErrorMsg wrongMac = (OFErrorMsg) exchange(of13.buildPortMod().setXid(71).setPortNo(OFPort.of(1))
+                .setHwAddr(MacAddress.of("02:00:00:00:00:09")).setConfig(java.util.EnumSet.noneOf(OFPortConfig.class))
+                .setMask(java.util.EnumSet.of(OFPortConfig.NO_FWD)).setAdvertise(0).build());
+        assertEquals(OFErrorType.PORT_MOD_FAILED, wrongMac.getErrType());
+        assertEquals(io.vswitch.datapath.pipeline.Ports.CONFIG_NO_FWD, pipeline.ports().get(1).config(), "unchanged");
+        OFErrorMsg noPort = (OFErrorMsg) exchange(of13.buildPortMod().setXid(72).setPortNo(OFPort.of(9))
+                .setHwAddr(MacAddress.of("02:00:00:00:00:01")).setConfig(java.util.EnumSet.noneOf(OFPortConfig.class))
+                .setMask(java.util.EnumSet.noneOf(OFPortConfig.class)).setAdvertise(0).build());
+        assertEquals(OFErrorType.PORT_MOD_FAILED, noPort.getErrType());
+        assertTrue(ch.isOpen());
+    }
+
+    @Test
+    void queuesAndTableMod() {
+        handshake13();
+        OFQueueStatsReply q = (OFQueueStatsReply) exchange(of13.buildQueueStatsRequest().setXid(80).setPortNo(OFPort.ANY)
+                .setQueueId(0xffffffffL).build());
+        assertTrue(q.getEntries().isEmpty());
+        OFErrorMsg badQueue = (OFErrorMsg) exchange(of13.buildQueueStatsRequest().setXid(81).setPortNo(OFPort.of(1)).setQueueId(3).build());
+        assertEquals(OFErrorType.QUEUE_OP_FAILED, badQueue.getErrType());
+        OFErrorMsg badPort = (OFErrorMsg) exchange(of13.buildQueueGetConfigRequest().setXid(82).setPort(OFPort.of(9)).build());
+        assertEquals(OFErrorType.QUEUE_OP_FAILED, badPort.getErrType());
+        OFQueueGetConfigReply qc = (OFQueueGetConfigReply) exchange(of13.buildQueueGetConfigRequest().setXid(83).setPort(OFPort.of(1)).build());
+        assertTrue(qc.getQueues().isEmpty());
+
+        send(of13.buildTableMod().setXid(84).setTableId(TableId.of(3)).setConfig(3).build());
+        OFErrorMsg badTable = (OFErrorMsg) exchange(of13.buildTableMod().setXid(85).setTableId(TableId.of(254)).setConfig(0).build());
+        assertEquals(OFErrorType.TABLE_MOD_FAILED, badTable.getErrType());
     }
 }

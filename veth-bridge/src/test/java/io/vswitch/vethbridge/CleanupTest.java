@@ -20,34 +20,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Cleanup removes exactly our objects, twice without harm, and finishes what a killed process left. */
-class CleanupTest {
-    private static Netns root;
-
-    @BeforeAll
-    static void open() throws Exception {
-        TestNet.assumeRoot();
-        root = Netns.root();
-    }
-
-    @AfterEach
-    void cleanup() throws Exception {
-        TestNet.cleanupAll();
-    }
-
-    @AfterAll
-    static void nothingLeft() throws Exception {
-        if (root != null) {
-            root.close();
-        }
-        TestNet.assertNothingLeft();
-    }
-
+class CleanupTest extends NetTestBase {
     @Test
     void removesOursIsIdempotentAndLeavesForeignObjectsAlone() throws Exception {
         // ours: a bridge, a host namespace with a veth into it, a veth in a foreign namespace
@@ -72,8 +48,14 @@ class CleanupTest {
         String otherLink = name("ox");
         new Links(root).addVeth(otherLink, name("oy"), null, other);
 
+        // a stale file under /var/run/netns (no namespace mounted on it), as a crashed `ip netns add` leaves
+        java.nio.file.Path stale = java.nio.file.Path.of("/var/run/netns", name("st"));
+        java.nio.file.Files.createFile(stale);
+
         Cleanup.Report r = Cleanup.run(OWNER);
         assertTrue(r.problems().isEmpty(), r.toString());
+        assertTrue(java.nio.file.Files.exists(stale), "not ours: left alone");
+        java.nio.file.Files.delete(stale);
         assertEquals(List.of(name("c1")), r.namespaces());
         // one end of each of our veths is listed (deleting it took the other)
         assertTrue(r.links().contains(br) && r.links().stream().anyMatch(l -> l.startsWith(fns + "/o")),

@@ -18,34 +18,10 @@ import io.vswitch.vethbridge.netns.NamedNamespaces;
 import io.vswitch.vethbridge.netns.Netns;
 import java.net.InetAddress;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Addresses, routes, neighbor entries, and traffic between two namespaces joined by a bridge. */
-class IpTest {
-    private static Netns root;
-
-    @BeforeAll
-    static void open() throws Exception {
-        TestNet.assumeRoot();
-        root = Netns.root();
-    }
-
-    @AfterEach
-    void cleanup() throws Exception {
-        TestNet.cleanupAll();
-    }
-
-    @AfterAll
-    static void nothingLeft() throws Exception {
-        if (root != null) {
-            root.close();
-        }
-        TestNet.assertNothingLeft();
-    }
-
+class IpTest extends NetTestBase {
     @Test
     void addressesRoutesAndNeighbors() throws Exception {
         String n = name("i1");

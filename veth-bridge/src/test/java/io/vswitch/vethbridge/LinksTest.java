@@ -16,34 +16,10 @@ import io.vswitch.vethbridge.netns.Netns;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** veths, bridges and link settings, read back through netlink dumps, sysfs and `ip`. */
-class LinksTest {
-    private static Netns root;
-
-    @BeforeAll
-    static void open() throws Exception {
-        TestNet.assumeRoot();
-        root = Netns.root();
-    }
-
-    @AfterEach
-    void cleanup() throws Exception {
-        TestNet.cleanupAll();
-    }
-
-    @AfterAll
-    static void nothingLeft() throws Exception {
-        if (root != null) {
-            root.close();
-        }
-        TestNet.assertNothingLeft();
-    }
-
+class LinksTest extends NetTestBase {
     private static String sysfs(String dev, String attr) throws Exception {
         return Files.readString(Path.of("/sys/class/net", dev, attr)).trim();
     }

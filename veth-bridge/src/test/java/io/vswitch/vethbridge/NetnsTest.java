@@ -8,34 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vswitch.vethbridge.link.Link;
 import io.vswitch.vethbridge.link.Links;
 import io.vswitch.vethbridge.netns.NamedNamespaces;
 import io.vswitch.vethbridge.netns.Netns;
+import io.vswitch.vethbridge.netns.NetnsOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Named and anonymous namespaces, checked with iproute2; sysctls inside a namespace. */
-class NetnsTest {
-    @BeforeAll
-    static void root() {
-        TestNet.assumeRoot();
-    }
-
-    @AfterEach
-    void cleanup() throws Exception {
-        TestNet.cleanupAll();
-    }
-
-    @AfterAll
-    static void nothingLeft() throws Exception {
-        TestNet.assertNothingLeft();
-    }
-
+class NetnsTest extends NetTestBase {
     @Test
     void aNamedNamespaceWorksWithIpNetnsExecAndIsDeletedLikeIpNetnsDel() throws Exception {
         String n = name("n1");
@@ -69,6 +54,12 @@ class NetnsTest {
         assertEquals("namespace " + missing + " not found",
                 assertThrows(VethBridgeException.class, () -> NamedNamespaces.delete(missing)).getMessage());
         assertThrows(IllegalArgumentException.class, () -> NamedNamespaces.create("a/b", OWNER));
+        assertEquals("namespace /proc/999999999/ns/net not found", assertThrows(VethBridgeException.class,
+                () -> Netns.open(Path.of("/proc/999999999/ns/net"))).getMessage());
+        try (Netns byPath = Netns.open(Path.of("/var/run/netns", n)); Netns self = Netns.ofProcess(ProcessHandle.current().pid())) {
+            assertEquals(List.of("lo"), new Links(byPath).list().stream().map(Link::name).toList());
+            assertTrue(new Links(self).list().size() > 1, "this process's namespace is the root one");
+        }
         // the namespace ip created is not ours: create refuses, and nothing of it was touched
         String foreign = name("f1");
         sh("ip", "netns", "add", foreign);
@@ -82,12 +73,25 @@ class NetnsTest {
         String host = name("an");
         try (Netns root = Netns.root(); Netns anon = Netns.anonymous()) {
             assertEquals(null, anon.name());
+            assertTrue(new Links(anon).get("lo").up(), "loopback up");
             new Links(root).addVeth(host, "eth0", anon, OWNER);
             assertTrue(new Links(anon).exists("eth0"));
             assertTrue(TestNet.linkExists(host));
         }
         // closing the only handle destroys the namespace; the kernel then removes the veth (asynchronously)
         TestNet.await("veth end " + host + " gone with its anonymous namespace", 10, () -> !TestNet.linkExists(host));
+    }
+
+    @Test
+    void fastStartTurnsIPv6OffBeforeAnyLinkExists() throws Exception {
+        String n = name("n4");
+        try (Netns ns = NamedNamespaces.create(n, OWNER, NetnsOptions.FAST_START); Netns anon = Netns.anonymous(NetnsOptions.FAST_START)) {
+            assertEquals("1", sh("ip", "netns", "exec", n, "cat", "/proc/sys/net/ipv6/conf/default/disable_ipv6"));
+            assertEquals("1", anon.readSysctl("net.ipv6.conf.all.disable_ipv6"));
+            new Links(root).addVeth(name("n4h"), "eth0", ns, OWNER, new Links.VethOptions(null, true, 0));
+            assertTrue(!sh("ip", "-n", n, "addr", "show", "eth0").contains("inet6"), "no link-local address");
+        }
+        assertEquals("0", Files.readString(Path.of("/proc/sys/net/ipv6/conf/default/disable_ipv6")).trim());
     }
 
     @Test

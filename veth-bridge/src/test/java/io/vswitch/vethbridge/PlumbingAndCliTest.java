@@ -17,34 +17,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The all-or-nothing attach, and the vbridge command line (exit codes, one-line reasons). */
-class PlumbingAndCliTest {
-    private static Netns root;
-
-    @BeforeAll
-    static void open() throws Exception {
-        TestNet.assumeRoot();
-        root = Netns.root();
-    }
-
-    @AfterEach
-    void cleanup() throws Exception {
-        TestNet.cleanupAll();
-    }
-
-    @AfterAll
-    static void nothingLeft() throws Exception {
-        if (root != null) {
-            root.close();
-        }
-        TestNet.assertNothingLeft();
-    }
-
+class PlumbingAndCliTest extends NetTestBase {
     @Test
     void aFailedAttachRemovesWhatItCreated() throws Exception {
         try (Netns ns = NamedNamespaces.create(name("a1"), OWNER)) {

@@ -14,34 +14,10 @@ import io.vswitch.vethbridge.shaping.LinkShaping;
 import io.vswitch.vethbridge.shaping.QdiscCapabilities;
 import io.vswitch.vethbridge.shaping.UnsupportedShapingException;
 import java.util.EnumSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Kernel shaping: tbf applied, changed at run time and removed (checked with `tc`); netem refused precisely. */
-class ShapingTest {
-    private static Netns root;
-
-    @BeforeAll
-    static void open() throws Exception {
-        TestNet.assumeRoot();
-        root = Netns.root();
-    }
-
-    @AfterEach
-    void cleanup() throws Exception {
-        TestNet.cleanupAll();
-    }
-
-    @AfterAll
-    static void nothingLeft() throws Exception {
-        if (root != null) {
-            root.close();
-        }
-        TestNet.assertNothingLeft();
-    }
-
+class ShapingTest extends NetTestBase {
     @Test
     void tbfRateIsAppliedChangedAndRemoved() throws Exception {
         String a = name("s1a");

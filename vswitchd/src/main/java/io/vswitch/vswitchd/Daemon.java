@@ -63,9 +63,21 @@ public final class Daemon implements AutoCloseable {
     private final DatapathThread[] threads;
     /** The OpenFlow agent: one event loop group for every bridge's controller connections, made on first use. */
     private OpenFlowAgent agent;
+    /** TLS files for ssl:/pssl: controller targets, or null. */
+    private Config.SslConfig ssl;
+    private final int probeSeconds;
 
     public Daemon(Path configFile, int threadCount) throws LinuxException {
+        this(configFile, threadCount, 5);
+    }
+
+    /**
+     * @param probeSeconds the OpenFlow inactivity probe: an echo request after this long without a message from a
+     *                     controller, disconnect after twice; a fail-standalone bridge fails open after three
+     */
+    public Daemon(Path configFile, int threadCount, int probeSeconds) throws LinuxException {
         this.configFile = configFile;
+        this.probeSeconds = probeSeconds;
         this.threads = new DatapathThread[threadCount];
         for (int i = 0; i < threadCount; i++) {
             threads[i] = new DatapathThread(i);
@@ -76,9 +88,19 @@ public final class Daemon implements AutoCloseable {
     /** Re-creates what the configuration file describes; ports whose device is missing are reported and skipped. */
     public synchronized void restore() throws IOException {
         Config c = Config.load(configFile);
+        if (c.ssl() != null) {
+            try {
+                agent().setTls(Path.of(c.ssl().privateKey()), Path.of(c.ssl().certificate()), Path.of(c.ssl().caCertificate()));
+                ssl = c.ssl();
+            } catch (IllegalArgumentException e) {
+                ssl = c.ssl(); // stays configured: fixing the files and restarting, or set-ssl, brings it back
+                log.error("{} (ssl: and pssl: controllers stay down; fix with vsctl set-ssl)", e.getMessage());
+            }
+        }
         for (Config.BridgeConfig b : c.bridges()) {
             Bridge br = new Bridge(b.name(), b.dpid(), Bridge.FailMode.valueOf(b.failMode().toUpperCase()));
             br.setControllers(b.controllers());
+            br.setPacketInLimit(b.packetInRate(), b.packetInBurst());
             bridges.put(b.name(), br);
             for (Config.PortConfig p : b.ports()) {
                 try {
@@ -133,8 +155,49 @@ public final class Daemon implements AutoCloseable {
     public synchronized List<Bridge> bridges() { return List.copyOf(bridges.values()); }
 
     public synchronized void setFailMode(String bridge, Bridge.FailMode mode) throws DaemonException, IOException {
-        bridge(bridge).setFailMode(mode);
+        Bridge b = bridge(bridge);
+        b.setFailMode(mode);
+        if (b.openflow != null) b.openflow.failModeChanged();
         save();
+    }
+
+    /**
+     * Sets the TLS files for {@code ssl:}/{@code pssl:} controllers (as {@code ovs-vsctl set-ssl}): checked now
+     * (readable, parseable), then bridges with TLS targets reconnect with them.
+     */
+    public synchronized void setSsl(String privateKey, String certificate, String caCertificate) throws DaemonException, IOException {
+        try {
+            agent().setTls(Path.of(privateKey).toAbsolutePath(), Path.of(certificate).toAbsolutePath(), Path.of(caCertificate).toAbsolutePath());
+        } catch (IllegalArgumentException e) {
+            throw new DaemonException(e.getMessage());
+        }
+        ssl = new Config.SslConfig(Path.of(privateKey).toAbsolutePath().toString(), Path.of(certificate).toAbsolutePath().toString(),
+                Path.of(caCertificate).toAbsolutePath().toString());
+        save();
+        for (Bridge b : bridges.values()) {
+            if (b.controllers().stream().anyMatch(t -> t.startsWith("ssl:") || t.startsWith("pssl:"))) connectControllers(b);
+        }
+    }
+
+    public synchronized Config.SslConfig ssl() { return ssl; }
+
+    /**
+     * Limits the bridge's packet-ins to {@code rate} per second with bursts of {@code burst} (0 = a quarter of the
+     * rate), as Open vSwitch's controller_rate_limit/controller_burst_limit; rate 0 removes the limit.
+     */
+    public synchronized void setPacketInLimit(String bridge, long rate, long burst) throws DaemonException, IOException {
+        if (rate != 0 && rate < 100) throw new DaemonException("packet-in rate limit must be 0 (none) or at least 100 per second, not " + rate);
+        if (burst != 0 && burst < 25) throw new DaemonException("packet-in burst limit must be at least 25, not " + burst);
+        Bridge b = bridge(bridge);
+        long effectiveBurst = rate == 0 ? 0 : burst == 0 ? Math.max(25, rate / 4) : burst;
+        b.setPacketInLimit(rate, effectiveBurst);
+        if (b.openflow != null) b.openflow.setPacketInLimit(rate, effectiveBurst);
+        save();
+    }
+
+    private OpenFlowAgent agent() {
+        if (agent == null) agent = new OpenFlowAgent(2, probeSeconds);
+        return agent;
     }
 
     public synchronized void setControllers(String bridge, List<String> targets) throws DaemonException, IOException {
@@ -161,12 +224,12 @@ public final class Daemon implements AutoCloseable {
         }
         List<String> supported = new ArrayList<>();
         for (String t : b.controllers()) {
-            if (t.startsWith("tcp:") || t.startsWith("ptcp:")) supported.add(t);
-            else log.warn("bridge {}: controller target {} is not supported yet (only tcp: and ptcp:), ignored", b.name(), t);
+            if (t.matches("p?(tcp|ssl):.*")) supported.add(t);
+            else log.warn("bridge {}: controller target {} is not supported yet (tcp:, ssl:, ptcp:, pssl: are), ignored", b.name(), t);
         }
         if (supported.isEmpty()) return;
-        if (agent == null) agent = new OpenFlowAgent();
-        OpenFlowAgent.Session s = agent.attach(new Backend(b));
+        OpenFlowAgent.Session s = agent().attach(new Backend(b));
+        s.setPacketInLimit(b.packetInRate(), b.packetInBurst());
         try {
             s.setTargets(supported);
         } catch (RuntimeException e) {
@@ -212,6 +275,8 @@ public final class Daemon implements AutoCloseable {
         @Override public String name() { return bridge.name(); }
 
         @Override public io.vswitch.datapath.pipeline.Pipeline pipeline() { return bridge.pipeline(); }
+
+        @Override public boolean failStandalone() { return bridge.failMode() == Bridge.FailMode.STANDALONE; }
 
         @Override
         public List<PortInfo> ports() {
@@ -272,6 +337,19 @@ public final class Daemon implements AutoCloseable {
     private Port attach(Bridge b, String iface, String type, int number, Map<String, String> options) throws DaemonException {
         Port p;
         DatapathThread thread;
+        // tag=N (any type): an access port of VLAN N for NORMAL, as Open vSwitch's port tag.
+        int tag = 0;
+        Map<String, String> all = options;
+        options = new LinkedHashMap<>(options);
+        if (options.containsKey("tag")) {
+            String t = options.remove("tag");
+            try {
+                tag = Integer.parseInt(t);
+            } catch (NumberFormatException e) {
+                tag = -1;
+            }
+            if (tag < 1 || tag > 4094) throw new DaemonException("tag must be a VLAN id 1-4094, not '" + t + "'", 2);
+        }
         switch (type) {
             case "afpacket", "system" -> {
                 // rx=mmsg (default: recvmmsg, lowest latency) or rx=ring (TPACKET_V3 ring: fewer syscalls at load,
@@ -283,7 +361,7 @@ public final class Daemon implements AutoCloseable {
                 if (options.size() > (options.containsKey("rx") ? 1 : 0)) {
                     var unknown = new java.util.TreeSet<>(options.keySet());
                     unknown.remove("rx");
-                    throw new DaemonException("type=afpacket takes only rx=ring|mmsg (got " + unknown + ")");
+                    throw new DaemonException("type=afpacket takes only rx=ring|mmsg and tag=VLAN (got " + unknown + ")");
                 }
                 try {
                     p = AfPacketPort.open(number, iface, FRAME_CAPACITY, rx.equals("ring"));
@@ -295,7 +373,7 @@ public final class Daemon implements AutoCloseable {
             }
             case "patch" -> {
                 String peerName = options.get("peer");
-                if (peerName == null || options.size() != 1) throw new DaemonException("type=patch needs exactly one option: peer=NAME");
+                if (peerName == null || options.size() != 1) throw new DaemonException("type=patch needs the option peer=NAME (and may have tag=VLAN)");
                 PatchPort pp = new PatchPort(number, iface, peerName);
                 for (Bridge other : bridges.values()) {
                     if (other.port(peerName) instanceof PatchPort peer && peer.peerName().equals(iface)) pp.connect(peer);
@@ -304,7 +382,7 @@ public final class Daemon implements AutoCloseable {
                 thread = threads[0]; // patch peers share a thread: frames cross without a hand-off
             }
             case "internal" -> {
-                if (!options.isEmpty()) throw new DaemonException("type=internal takes no options");
+                if (!options.isEmpty()) throw new DaemonException("type=internal takes no options but tag=VLAN");
                 if (b.port(io.vswitch.datapath.action.OfPort.LOCAL) != null) {
                     throw new DaemonException("bridge " + b.name() + " already has its internal port " + b.port(io.vswitch.datapath.action.OfPort.LOCAL).name());
                 }
@@ -318,8 +396,9 @@ public final class Daemon implements AutoCloseable {
             default -> throw new DaemonException("unknown port type '" + type + "' (afpacket, internal, patch)");
         }
         b.attach(p);
+        if (tag != 0) b.pipeline().setPortTag(p.number(), tag);
         owner.put(p, thread);
-        portOptions.put(p, options);
+        portOptions.put(p, all);
         await(thread.addPort(b, p));
         portStatus(b, p, OpenFlowAgent.Session.PORT_ADD);
         return p;
@@ -565,9 +644,10 @@ public final class Daemon implements AutoCloseable {
         for (Bridge b : bridges.values()) {
             List<Config.PortConfig> ports = new ArrayList<>();
             for (Port p : b.ports()) ports.add(new Config.PortConfig(p.name(), portType(p), p.number(), portOptions(p)));
-            list.add(new Config.BridgeConfig(b.name(), b.dpid(), b.failMode().name().toLowerCase(), ports, b.controllers()));
+            list.add(new Config.BridgeConfig(b.name(), b.dpid(), b.failMode().name().toLowerCase(), ports, b.controllers(),
+                    b.packetInRate(), b.packetInBurst()));
         }
-        new Config(list).save(configFile);
+        new Config(list, ssl).save(configFile);
     }
 
     private static void checkName(String name, String what) throws DaemonException {

@@ -141,4 +141,50 @@ class ControllerConnectionTest extends DaemonTestBase {
         assertEquals(9, read(again).getXid());
         again.close();
     }
+
+    /**
+     * A table-miss-to-controller flow and a flood of distinct frames: with a limit of 100 packet-ins a second
+     * (burst 25) the controller receives no more than the bucket allows, the rest is counted as rate-limited.
+     */
+    @Test
+    void packetInRateLimit() throws Exception {
+        String p1 = net.host("h1", "10.0.0.1");
+        ok("add-br", "br0", "fail-mode=secure");
+        ok("add-port", "br0", p1, "ofport=1");
+        var bad = fail("set-controller-rate-limit", "br0", "10");
+        assertTrue(bad.output().contains("at least 100"), bad.output());
+        ok("set-controller-rate-limit", "br0", "100", "25");
+        ok("set-controller", "br0", "tcp:127.0.0.1:" + server.getLocalPort());
+        Socket s = accept();
+        send(s, of13.buildFlowAdd().setXid(2).setPriority(0).setMatch(of13.buildMatch().build())
+                .setInstructions(List.of(of13.instructions().applyActions(List.of(
+                        of13.actions().output(OFPort.CONTROLLER, 0xffff))))).build());
+        send(s, of13.buildBarrierRequest().setXid(3).build());
+        assertEquals(3, readSkippingPacketIns(s).getXid());
+
+        AtomicInteger received = new AtomicInteger();
+        Thread counter = Thread.ofVirtual().start(() -> {
+            try {
+                while (true) if (read(s) instanceof OFPacketIn) received.incrementAndGet();
+            } catch (Exception closed) {
+                // end of test
+            }
+        });
+        long start = System.nanoTime();
+        // 400 pings to a neighbour that never answers (a static ARP entry, so every echo leaves), 300 of them
+        // preloaded (sent at once: without replies, ping otherwise paces itself to ~100 a second)
+        net.in(net.ns("h1"), "ip", "neigh", "replace", "10.0.0.9", "lladdr", "02:00:00:00:00:09", "dev", "eth0");
+        Netns.exit("ip", "netns", "exec", Netns.PREFIX + "h1", "ping", "-c", "400", "-l", "300", "-i", "0.002", "-W", "0.01", "-q", "10.0.0.9");
+        double seconds = (System.nanoTime() - start) / 1e9;
+        var session = daemon.bridge("br0").openflow;
+        assertTrue(await(() -> session.packetInsRateLimited() > 0, 5), "some packet-ins were rate-limited; received " + received.get() + " in " + seconds + " s; " + ok("dump-ports", "br0"));
+        long allowed = 25 + Math.round(100 * seconds) + 5;
+        assertTrue(await(() -> received.get() > 0, 5));
+        assertTrue(received.get() <= allowed, received.get() + " packet-ins in " + seconds + " s exceed the limit " + allowed);
+        assertTrue(ok("dump-ports", "br0").contains("rate-limited"));
+        s.close();
+        counter.join(5000);
+        assertTrue(daemon.bridge("br0").packetInRate() == 100 && dir.resolve("vswitchd.conf").toFile().exists());
+        assertTrue(java.nio.file.Files.readString(dir.resolve("vswitchd.conf")).contains("packet-in-rate=100 packet-in-burst=25"));
+    }
 }

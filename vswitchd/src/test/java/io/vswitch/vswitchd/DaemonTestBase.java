@@ -27,8 +27,21 @@ abstract class DaemonTestBase {
     @BeforeEach
     void startDaemon() throws Exception {
         net = new Netns();
-        daemon = new Daemon(dir.resolve("vswitchd.conf"), 1);
+        daemon = new Daemon(dir.resolve("vswitchd.conf"), 1, probeSeconds());
         ctl = new CommandHandler(daemon);
+    }
+
+    /** The daemon's OpenFlow inactivity probe (fail-open comes after three). */
+    int probeSeconds() { return 5; }
+
+    /** Polls {@code condition} every 50 ms until it holds or {@code seconds} pass; returns whether it held. */
+    static boolean await(java.util.function.BooleanSupplier condition, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) return false;
+            Thread.sleep(50);
+        }
+        return true;
     }
 
     @AfterEach

@@ -170,6 +170,29 @@ class VswitchdTest extends DaemonTestBase {
         assertTrue(flows.matches("(?s).*n_packets=[1-9]\\d*.*in_port=9,dl_vlan=10 actions=pop_vlan.*"), flows);
     }
 
+    /**
+     * NORMAL's own access ports (tag=, as Open vSwitch): h1 and h2 in VLAN 10 on br0 and br1, h3 in VLAN 20 on br0,
+     * the two standalone bridges joined by a trunk over a real veth pair (tags on the wire, put back on receive).
+     */
+    @Test
+    void normalAccessPortsAndATrunk() {
+        String p1 = net.host("h1", "10.0.0.1"), p2 = net.host("h2", "10.0.0.2"), p3 = net.host("h3", "10.0.0.3");
+        net.vethPair("ta", "tb");
+        ok("add-br", "br0");
+        ok("add-br", "br1");
+        ok("add-port", "br0", p1, "tag=10");
+        ok("add-port", "br0", p3, "tag=20");
+        ok("add-port", "br0", Netns.PREFIX + "ta");
+        ok("add-port", "br1", Netns.PREFIX + "tb");
+        ok("add-port", "br1", p2, "tag=10");
+        assertTrue(ok("show").contains("tag: 10"), ok("show"));
+        assertTrue(net.ping("h1", "10.0.0.2", 3), "VLAN 10 across the trunk");
+        assertFalse(net.ping("h3", "10.0.0.2", 1), "VLAN 20 does not reach VLAN 10");
+        net.vethPair("xa", "xb");
+        var bad = fail("add-port", "br1", Netns.PREFIX + "xa", "tag=5000");
+        assertTrue(bad.output().contains("1-4094"), bad.output());
+    }
+
     @Test
     void patchPortsJoinTwoBridges() {
         String p1 = net.host("h1", "10.0.0.1"), p2 = net.host("h2", "10.0.0.2");

@@ -1,6 +1,9 @@
 package io.vswitch.vethbridge.cleanup;
 
+import io.vswitch.linux.Errno;
+import io.vswitch.linux.LinuxException;
 import io.vswitch.vethbridge.Owner;
+import io.vswitch.vethbridge.VethBridgeException;
 import io.vswitch.vethbridge.link.Link;
 import io.vswitch.vethbridge.link.Links;
 import io.vswitch.vethbridge.netns.NamedNamespaces;
@@ -53,6 +56,14 @@ public final class Cleanup {
             }
             try (Netns ns = NamedNamespaces.open(name)) {
                 removeLinks(ns, owner, links, problems);
+            } catch (VethBridgeException gone) {
+                // deleted by its owner since we listed it: nothing of ours can be in it any more
+            } catch (LinuxException e) {
+                // EINVAL from setns: a file under /var/run/netns that is no namespace (a stale, unmounted
+                // leftover of someone else's); nothing of ours can be in it either
+                if (e.errno() != Errno.EINVAL) {
+                    problems.add("namespace " + name + ": " + e.getMessage());
+                }
             } catch (IOException e) {
                 problems.add("namespace " + name + ": " + e.getMessage());
             }

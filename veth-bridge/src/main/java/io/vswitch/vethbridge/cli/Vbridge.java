@@ -69,9 +69,14 @@ public final class Vbridge implements Runnable {
         return cl.execute(args);
     }
 
-    /** --netns NAME: a named namespace, or the root one when absent. */
-    static Netns ns(String name) throws IOException {
-        return name == null ? Netns.root() : NamedNamespaces.open(name);
+    /** {@code --netns NAME}: the named namespace a command works in; the root one when absent. */
+    static final class NetnsOption {
+        @Option(names = "--netns", paramLabel = "NAME", description = "work in this named namespace (default: root)")
+        String name;
+
+        Netns open() throws IOException {
+            return name == null ? Netns.root() : NamedNamespaces.open(name);
+        }
     }
 
     @Command(name = "netns", description = "Named network namespaces (as `ip netns` keeps them).",
@@ -120,7 +125,7 @@ public final class Vbridge implements Runnable {
         static final class Add implements Callable<Integer> {
             @Parameters(index = "0", paramLabel = "NAME") String name;
             @Parameters(index = "1", paramLabel = "PEER") String peer;
-            @Option(names = "--netns", description = "namespace of NAME (default: root)") String netns;
+            @CommandLine.Mixin NetnsOption netns;
             @Option(names = "--peer-netns", description = "namespace of PEER (default: that of NAME)") String peerNetns;
             @Option(names = "--bridge", description = "enslave NAME to this bridge") String bridge;
             @Option(names = "--up", description = "bring both ends up") boolean up;
@@ -128,7 +133,7 @@ public final class Vbridge implements Runnable {
 
             @Override
             public Integer call() throws IOException {
-                try (Netns a = ns(netns); Netns b = peerNetns == null ? null : NamedNamespaces.open(peerNetns)) {
+                try (Netns a = netns.open(); Netns b = peerNetns == null ? null : NamedNamespaces.open(peerNetns)) {
                     Links links = new Links(a);
                     if (bridge != null && links.find(bridge).isEmpty()) {
                         throw new io.vswitch.vethbridge.VethBridgeException("bridge " + bridge + " not found");
@@ -160,12 +165,12 @@ public final class Vbridge implements Runnable {
             @Option(names = "--stp", description = "spanning tree on") boolean stp;
             @Option(names = "--ageing", paramLabel = "SECONDS", description = "MAC ageing time") Integer ageing;
             @Option(names = "--vlan-filtering") boolean vlanFiltering;
-            @Option(names = "--netns") String netns;
+            @CommandLine.Mixin NetnsOption netns;
             @Option(names = "--owner", defaultValue = DEFAULT_OWNER) String owner;
 
             @Override
             public Integer call() throws IOException {
-                try (Netns n = ns(netns)) {
+                try (Netns n = netns.open()) {
                     Links links = new Links(n);
                     links.addBridge(name, new BridgeOptions(stp, ageing == null ? null : Duration.ofSeconds(ageing),
                             vlanFiltering), new Owner(owner));
@@ -181,7 +186,7 @@ public final class Vbridge implements Runnable {
         @Command(name = "set", description = "Change DEV: --up/--down --mtu --mac --master/--nomaster --name --to-netns.")
         static final class Set implements Callable<Integer> {
             @Parameters(paramLabel = "DEV") String dev;
-            @Option(names = "--netns") String netns;
+            @CommandLine.Mixin NetnsOption netns;
             @Option(names = "--up") boolean up;
             @Option(names = "--down") boolean down;
             @Option(names = "--mtu") Integer mtu;
@@ -193,7 +198,7 @@ public final class Vbridge implements Runnable {
 
             @Override
             public Integer call() throws IOException {
-                try (Netns n = ns(netns)) {
+                try (Netns n = netns.open()) {
                     Links links = new Links(n);
                     String d = dev;
                     if (mtu != null) links.setMtu(d, mtu);
@@ -218,11 +223,11 @@ public final class Vbridge implements Runnable {
         @Command(name = "del", description = "Delete DEV (a veth: both ends).")
         static final class Del implements Callable<Integer> {
             @Parameters(paramLabel = "DEV") String dev;
-            @Option(names = "--netns") String netns;
+            @CommandLine.Mixin NetnsOption netns;
 
             @Override
             public Integer call() throws IOException {
-                try (Netns n = ns(netns)) {
+                try (Netns n = netns.open()) {
                     new Links(n).delete(dev);
                 }
                 return 0;
@@ -236,12 +241,12 @@ public final class Vbridge implements Runnable {
         static final class Add implements Callable<Integer> {
             @Parameters(index = "0", paramLabel = "DEV") String dev;
             @Parameters(index = "1", paramLabel = "CIDR") String cidr;
-            @Option(names = "--netns") String netns;
+            @CommandLine.Mixin NetnsOption netns;
 
             @Override
             public Integer call() throws IOException {
                 Cidr c = Cidr.parse(cidr);
-                try (Netns n = ns(netns)) {
+                try (Netns n = netns.open()) {
                     new Addresses(n).add(dev, c, true);
                 }
                 return 0;
@@ -256,7 +261,7 @@ public final class Vbridge implements Runnable {
             @Parameters(paramLabel = "DEST") String dest;
             @Option(names = "--via", paramLabel = "GW") String via;
             @Option(names = "--dev") String dev;
-            @Option(names = "--netns") String netns;
+            @CommandLine.Mixin NetnsOption netns;
             @Option(names = "--ipv6", description = "with 'default' and no --via: the IPv6 default") boolean ipv6;
 
             @Override
@@ -265,7 +270,7 @@ public final class Vbridge implements Runnable {
                 Cidr dst = dest.equals("default")
                         ? Cidr.parse(gw instanceof java.net.Inet6Address || (gw == null && ipv6) ? "::/0" : "0.0.0.0/0")
                         : Cidr.parse(dest);
-                try (Netns n = ns(netns)) {
+                try (Netns n = netns.open()) {
                     new Routes(n).add(dst, gw, dev);
                 }
                 return 0;
@@ -281,12 +286,12 @@ public final class Vbridge implements Runnable {
         static final class SetCmd implements Callable<Integer> {
             @Parameters(index = "0", paramLabel = "DEV") String dev;
             @Parameters(index = "1..*", paramLabel = "KEY=VALUE") List<String> params;
-            @Option(names = "--netns") String netns;
+            @CommandLine.Mixin NetnsOption netns;
 
             @Override
             public Integer call() throws IOException {
                 LinkShaping s = LinkShaping.parse(params.toArray(String[]::new));
-                try (Netns n = ns(netns)) {
+                try (Netns n = netns.open()) {
                     new KernelShaping().apply(n, dev, s);
                 }
                 return 0;
@@ -296,11 +301,11 @@ public final class Vbridge implements Runnable {
         @Command(name = "clear", description = "Remove shaping from DEV.")
         static final class Clear implements Callable<Integer> {
             @Parameters(paramLabel = "DEV") String dev;
-            @Option(names = "--netns") String netns;
+            @CommandLine.Mixin NetnsOption netns;
 
             @Override
             public Integer call() throws IOException {
-                try (Netns n = ns(netns)) {
+                try (Netns n = netns.open()) {
                     new KernelShaping().clear(n, dev);
                 }
                 return 0;

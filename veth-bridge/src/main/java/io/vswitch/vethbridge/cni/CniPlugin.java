@@ -150,9 +150,9 @@ public final class CniPlugin {
 
     private ObjectNode add(NetConf c, byte[] stdin) throws CniException, IOException {
         String containerId = requireEnv("CNI_CONTAINERID"), netnsPath = requireEnv("CNI_NETNS"), ifname = ifname();
-        if (c.vlan() != 0) {
-            throw new CniException(CniException.UNSUPPORTED_FIELD, "vlan: access VLANs are not supported yet by this plugin",
-                    "remove \"vlan\" (the port would otherwise carry every VLAN)");
+        if (c.vlan() != 0 && c.attach() == NetConf.Attach.LINUX_BRIDGE) {
+            throw new CniException(CniException.UNSUPPORTED_FIELD, "vlan: access VLANs need \"attach\": \"vswitchd\"",
+                    "Linux bridge VLAN filtering is not driven by this plugin (and this machine's kernel lacks it)");
         }
         String hostIf = hostInterface(containerId, ifname);
         try (Netns root = Netns.root(); Netns ns = openContainer(netnsPath)) {
@@ -174,7 +174,8 @@ public final class CniPlugin {
                         else routes.add(r.dst(), gw, ifname);
                     }
                     if (c.attach() == NetConf.Attach.VSWITCHD) {
-                        VswitchdControl.Reply reply = new VswitchdControl(java.nio.file.Path.of(c.vswitchdRundir())).run("add-port", c.bridge(), hostIf);
+                        VswitchdControl.Reply reply = new VswitchdControl(java.nio.file.Path.of(c.vswitchdRundir())).run(c.vlan() == 0
+                                ? new String[]{"add-port", c.bridge(), hostIf} : new String[]{"add-port", c.bridge(), hostIf, "tag=" + c.vlan()});
                         if (reply.status() != 0) {
                             throw new CniException(CniException.IO_FAILURE, "vswitchd refused to add " + hostIf + " to bridge " + c.bridge() + ": " + reply.output());
                         }
@@ -205,7 +206,7 @@ public final class CniPlugin {
 
     private static Netns openContainer(String path) throws CniException, IOException {
         try {
-            return Netns.ofPath(path);
+            return Netns.open(java.nio.file.Path.of(path));
         } catch (VethBridgeException e) {
             throw new CniException(CniException.UNKNOWN_CONTAINER, "container network namespace " + path + " does not exist");
         }

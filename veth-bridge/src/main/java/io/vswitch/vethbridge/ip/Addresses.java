@@ -32,7 +32,13 @@ public final class Addresses {
      * @throws VethBridgeException "address A/N already on DEV", "interface DEV not found in namespace NS"
      */
     public void add(String dev, Cidr cidr, boolean noDad) throws IOException {
-        int index = links.get(dev).index();
+        add(links.get(dev), cidr, noDad);
+    }
+
+    /** As {@link #add(String, Cidr, boolean)} for a link already looked up (saves a round trip). */
+    public void add(io.vswitch.vethbridge.link.Link link, Cidr cidr, boolean noDad) throws IOException {
+        String dev = link.name();
+        int index = link.index();
         NlRequest r = request(Rtnl.RTM_NEWADDR, Rtnl.NLM_F_CREATE | Rtnl.NLM_F_EXCL, index, cidr);
         if (noDad && !cidr.isIpv4()) {
             r.attr32(Rtnl.IFA_FLAGS, Rtnl.IFA_F_NODAD);

@@ -86,39 +86,103 @@ public final class Links {
      * @throws VethBridgeException "veth name NAME already exists" (in either namespace)
      */
     public Link addVeth(String name, String peerName, Netns peerNs, Owner owner) throws IOException {
+        return addVeth(name, peerName, peerNs, owner, VethOptions.NONE);
+    }
+
+    /**
+     * How a veth pair is made in its one creating request: the local end enslaved to a bridge,
+     * both ends up, an MTU for both.
+     *
+     * @param bridge bridge of this namespace for the local end, or null
+     * @param up     both ends up
+     * @param mtu    MTU of both ends, 0 for the kernel's default
+     */
+    public record VethOptions(String bridge, boolean up, int mtu) {
+        public static final VethOptions NONE = new VethOptions(null, false, 0);
+
+        public VethOptions {
+            if (bridge != null) {
+                Names.checkInterface(bridge);
+            }
+            if (mtu != 0 && (mtu < 68 || mtu > 65535)) {
+                throw new IllegalArgumentException("MTU " + mtu + " is out of range (68 to 65535)");
+            }
+        }
+    }
+
+    /**
+     * As {@link #addVeth(String, String, Netns, Owner)}, with the pair enslaved, up and sized as
+     * {@code options} say -- all in the one RTM_NEWLINK that creates it (IFLA_MASTER and the
+     * flags of both ifinfomsgs), so the kernel makes it whole or not at all. Then the two aliases.
+     */
+    public Link addVeth(String name, String peerName, Netns peerNs, Owner owner, VethOptions options)
+            throws IOException {
         Names.checkInterface(name);
         Names.checkInterface(peerName);
         Netns peerSide = peerNs == null ? ns : peerNs;
         if (name.equals(peerName) && peerSide == ns) {
             throw new VethBridgeException("veth name " + name + " used for both ends");
         }
-        if (exists(name)) {
-            throw new VethBridgeException("veth name " + name + " already exists" + where(ns));
-        }
-        Links peerLinks = peerSide == ns ? this : new Links(peerSide);
-        if (peerLinks.exists(peerName)) {
-            throw new VethBridgeException("veth name " + peerName + " already exists" + where(peerSide));
-        }
+        int master = options.bridge() == null ? 0 : bridgeIndex(options.bridge());
         NlRequest r = newLink(name, "veth");
+        if (options.up()) {
+            r.header32(Rtnl.IFI_FLAGS, Rtnl.IFF_UP).header32(Rtnl.IFI_CHANGE, Rtnl.IFF_UP);
+        }
+        if (master != 0) {
+            r.attr32(Rtnl.IFLA_MASTER, master);
+        }
+        if (options.mtu() != 0) {
+            r.attr32(Rtnl.IFLA_MTU, options.mtu());
+        }
         int info = r.nest(Rtnl.IFLA_LINKINFO);
         r.attrString(Rtnl.IFLA_INFO_KIND, "veth");
         int data = r.nest(Rtnl.IFLA_INFO_DATA);
         int peer = r.nest(Rtnl.VETH_INFO_PEER);
-        r.raw(new byte[Rtnl.IFINFOMSG_SIZE]); // the peer's own (empty) ifinfomsg, then its attributes
+        // the peer's own ifinfomsg, then its attributes. Not IFF_UP here: veth cannot open the peer
+        // before both ends are linked (ENOTCONN); it goes up with its alias below.
+        r.raw(new byte[Rtnl.IFINFOMSG_SIZE]);
         r.attrString(Rtnl.IFLA_IFNAME, peerName);
+        if (options.mtu() != 0) {
+            r.attr32(Rtnl.IFLA_MTU, options.mtu());
+        }
         if (peerSide != ns) {
             r.attr32(Rtnl.IFLA_NET_NS_FD, peerSide.fd());
         }
         r.end(peer).end(data).end(info);
-        createOrExplain(r, "veth", name);
+        Links peerLinks = peerSide == ns ? this : new Links(peerSide);
+        try {
+            rtnl().execute(r, "create veth", name);
+        } catch (LinuxException e) {
+            if (e.errno() == Errno.EEXIST) {
+                // which name was taken? (the kernel's answer does not say)
+                String taken = exists(name) ? name + " already exists" + where(ns)
+                        : peerName + " already exists" + where(peerSide);
+                throw new VethBridgeException("veth name " + taken, e);
+            }
+            throw e;
+        }
         try {
             setAlias(name, owner.alias());
-            peerLinks.setAlias(peerName, owner.alias());
+            peerLinks.setLink(peerName, "set alias" + (options.up() ? " and up" : "") + " on", e -> {
+                e.attrString(Rtnl.IFLA_IFALIAS, owner.alias());
+                if (options.up()) {
+                    e.header32(Rtnl.IFI_FLAGS, Rtnl.IFF_UP).header32(Rtnl.IFI_CHANGE, Rtnl.IFF_UP);
+                }
+            });
             return get(name);
         } catch (IOException | RuntimeException e) {
             deleteQuietly(name);
             throw e;
         }
+    }
+
+    private int bridgeIndex(String bridge) throws IOException {
+        Link br = find(Names.checkInterface(bridge)).orElseThrow(() ->
+                new VethBridgeException("bridge " + bridge + " not found" + where(ns)));
+        if (!"bridge".equals(br.kind())) {
+            throw new VethBridgeException(bridge + " is no bridge (kind " + (br.kind().isEmpty() ? "none" : br.kind()) + ")");
+        }
+        return br.index();
     }
 
     /**
@@ -172,7 +236,6 @@ public final class Links {
             rtnl().execute(r, "create " + kind, name);
         } catch (LinuxException e) {
             if (e.errno() == Errno.EEXIST) {
-                // raced with another creator, or the peer name was taken in the peer namespace
                 throw new VethBridgeException(kind + " name " + name + " already exists: " + e.getMessage(), e);
             }
             throw e;
@@ -206,17 +269,16 @@ public final class Links {
         if (exists(newName)) {
             throw new VethBridgeException("interface name " + newName + " already exists" + where(ns));
         }
-        setLink(name, "rename to " + newName + ":", r -> r.attrString(Rtnl.IFLA_IFNAME, newName));
+        // IFLA_IFNAME is the new name here, so the link is named by its index
+        NlRequest r = new NlRequest(Rtnl.RTM_NEWLINK, 0).header(Rtnl.IFINFOMSG_SIZE)
+                .header32(Rtnl.IFI_INDEX, get(name).index()).attrString(Rtnl.IFLA_IFNAME, newName);
+        rtnl().execute(r, "rename to " + newName + ":", name);
     }
 
     /** Enslaves {@code name} to the bridge {@code bridge} of this namespace. */
     public void setMaster(String name, String bridge) throws IOException {
-        Link br = find(Names.checkInterface(bridge)).orElseThrow(() ->
-                new VethBridgeException("bridge " + bridge + " not found" + where(ns)));
-        if (!"bridge".equals(br.kind())) {
-            throw new VethBridgeException(bridge + " is no bridge (kind " + (br.kind().isEmpty() ? "none" : br.kind()) + ")");
-        }
-        setLink(name, "enslave to " + bridge + ":", r -> r.attr32(Rtnl.IFLA_MASTER, br.index()));
+        int index = bridgeIndex(bridge);
+        setLink(name, "enslave to " + bridge + ":", r -> r.attr32(Rtnl.IFLA_MASTER, index));
     }
 
     /** Detaches {@code name} from its bridge (no-op when it has none). */
@@ -285,14 +347,10 @@ public final class Links {
     /** One RTM_NEWLINK (change) on the link named {@code name}. */
     private void setLink(String name, String what, Edit edit) throws IOException {
         Names.checkInterface(name);
+        // RTM_NEWLINK without NLM_F_CREATE on an existing name changes it (as `ip link set` does),
+        // identifying the link by IFLA_IFNAME
         NlRequest r = new NlRequest(Rtnl.RTM_NEWLINK, 0).header(Rtnl.IFINFOMSG_SIZE)
                 .attrString(Rtnl.IFLA_IFNAME, name);
-        // RTM_NEWLINK without NLM_F_CREATE on an existing name changes it (as `ip link set` does),
-        // identifying the link by IFLA_IFNAME; a rename must name the link by index instead.
-        if (what.startsWith("rename")) {
-            Link link = get(name);
-            r = new NlRequest(Rtnl.RTM_NEWLINK, 0).header(Rtnl.IFINFOMSG_SIZE).header32(Rtnl.IFI_INDEX, link.index());
-        }
         edit.apply(r);
         try {
             rtnl().execute(r, what, name);

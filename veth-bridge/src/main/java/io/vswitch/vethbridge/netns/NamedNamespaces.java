@@ -3,7 +3,6 @@ package io.vswitch.vethbridge.netns;
 import io.vswitch.linux.Errno;
 import io.vswitch.linux.LinuxException;
 import io.vswitch.linux.Namespaces;
-import io.vswitch.linux.NetlinkSocket;
 import io.vswitch.vethbridge.Names;
 import io.vswitch.vethbridge.Owner;
 import io.vswitch.vethbridge.VethBridgeException;
@@ -45,6 +44,11 @@ public final class NamedNamespaces {
      * @throws VethBridgeException "namespace NAME already exists"
      */
     public static Netns create(String name, Owner owner) throws IOException {
+        return create(name, owner, NetnsOptions.DEFAULT);
+    }
+
+    /** As {@link #create(String, Owner)}, started as {@code options} say (e.g. IPv6 off). */
+    public static Netns create(String name, Owner owner, NetnsOptions options) throws IOException {
         Names.checkNamespace(name);
         Path path = NETNS_DIR.resolve(name);
         prepareRunDir();
@@ -64,20 +68,8 @@ public final class NamedNamespaces {
             throw e;
         }
         try {
-            int[] fd = {-1};
-            NetlinkSocket s = Namespaces.callInNew(() -> {
-                Namespaces.bindMount("/proc/thread-self/ns/net", path.toString());
-                fd[0] = Namespaces.open(path.toString());
-                return NetlinkSocket.openRoute();
-            });
-            Netns ns = new Netns(name, name, fd[0], s);
-            try {
-                new io.vswitch.vethbridge.link.Links(ns).setUp("lo", true);
-            } catch (IOException | RuntimeException e) {
-                ns.close();
-                throw e;
-            }
-            return ns;
+            return Netns.createNew(name, name, options,
+                    () -> Namespaces.bindMount("/proc/thread-self/ns/net", path.toString()));
         } catch (Exception e) {
             removeQuietly(name);
             if (e instanceof IOException io) {

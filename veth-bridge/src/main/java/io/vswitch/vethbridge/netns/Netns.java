@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
  * A handle on one network namespace: a file descriptor that keeps it reachable, and a
  * NETLINK_ROUTE socket created inside it, so link, address, route and qdisc operations on it need
  * no {@code setns} at all. Only what must run <em>in</em> the namespace (sysctls under
- * /proc/sys/net, creating sockets) goes through {@link #call}, on a fresh platform thread.
+ * /proc/sys/net, creating sockets) goes through {@link #call}, on one of linux-ffm's namespace worker threads.
  *
  * <p>{@link #close()} releases the handle; a named namespace stays (delete it through
  * {@link NamedNamespaces}), an anonymous one disappears when nothing else holds it. Thread-safe.
@@ -42,13 +42,13 @@ public final class Netns implements AutoCloseable {
      * unless something else (a process moved into it, a bind mount) holds it.
      */
     public static Netns anonymous() throws IOException {
+        return anonymous(NetnsOptions.DEFAULT);
+    }
+
+    /** As {@link #anonymous()}, started as {@code options} say. */
+    public static Netns anonymous(NetnsOptions options) throws IOException {
         try {
-            int[] fd = {-1};
-            NetlinkSocket s = Namespaces.callInNew(() -> {
-                fd[0] = Namespaces.open("/proc/thread-self/ns/net");
-                return NetlinkSocket.openRoute();
-            });
-            return new Netns(null, "anonymous netns fd " + fd[0], fd[0], s);
+            return createNew(null, null, options, () -> { });
         } catch (IOException | RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -56,22 +56,58 @@ public final class Netns implements AutoCloseable {
         }
     }
 
-    /** The namespace of process {@code pid} (e.g. a container's init), held by this handle. */
-    public static Netns ofProcess(long pid) throws LinuxException {
-        return new Netns(null, "netns of pid " + pid, Namespaces.open("/proc/" + pid + "/ns/net"), null);
+    /**
+     * The namespace behind a namespace file -- what a container runtime hands a CNI plugin
+     * ({@code /var/run/netns/NAME}, {@code /proc/PID/ns/net}, a runtime's own bind mount) --
+     * held by this handle.
+     */
+    public static Netns open(java.nio.file.Path path) throws IOException {
+        try {
+            return new Netns(null, path.toString(), Namespaces.open(path.toString()), null);
+        } catch (LinuxException e) {
+            if (e.errno() == io.vswitch.linux.Errno.ENOENT) {
+                throw new io.vswitch.vethbridge.VethBridgeException("namespace " + path + " not found", e);
+            }
+            throw e;
+        }
+    }
+
+    /** What must happen inside a new namespace before anything else (e.g. pinning it with a bind mount). */
+    interface Inside {
+        void run() throws Exception;
     }
 
     /**
-     * The namespace a file names: a bind mount such as /var/run/netns/NAME or a process's
-     * /proc/PID/ns/net (what container runtimes hand a CNI plugin).
-     *
-     * @throws VethBridgeException "namespace PATH not found" when nothing is there
+     * A new namespace: unshared on a namespace worker, {@code first} run inside it, {@code options}
+     * applied, a netlink socket opened inside; loopback then brought up. {@code name} null:
+     * anonymous (held by the returned handle only).
      */
-    public static Netns ofPath(String path) throws IOException {
-        if (!Files.exists(Path.of(path))) {
-            throw new io.vswitch.vethbridge.VethBridgeException("namespace " + path + " not found");
+    static Netns createNew(String name, String display, NetnsOptions options, Inside first) throws Exception {
+        int[] fd = {-1};
+        NetlinkSocket s = Namespaces.callInNew(() -> {
+            first.run();
+            options.applyInside();
+            fd[0] = Namespaces.open("/proc/thread-self/ns/net");
+            try {
+                return NetlinkSocket.openRoute();
+            } catch (LinuxException | RuntimeException e) {
+                Namespaces.close(fd[0]);
+                throw e;
+            }
+        });
+        Netns ns = new Netns(name, display != null ? display : "anonymous netns fd " + fd[0], fd[0], s);
+        try {
+            new io.vswitch.vethbridge.link.Links(ns).setUp("lo", true);
+        } catch (IOException | RuntimeException e) {
+            ns.close();
+            throw e;
         }
-        return new Netns(null, path, Namespaces.open(path), null);
+        return ns;
+    }
+
+    /** The namespace of process {@code pid} (e.g. a container's init), held by this handle. */
+    public static Netns ofProcess(long pid) throws LinuxException {
+        return new Netns(null, "netns of pid " + pid, Namespaces.open("/proc/" + pid + "/ns/net"), null);
     }
 
     /** The name under /var/run/netns, or null for the root and anonymous namespaces. */
@@ -100,7 +136,7 @@ public final class Netns implements AutoCloseable {
         return rtnl;
     }
 
-    /** Runs {@code task} on a fresh platform thread inside this namespace (see {@link Namespaces#callIn}). */
+    /** Runs {@code task} on a namespace worker thread, inside this namespace (see {@link Namespaces#callIn}). */
     public <T> T call(Callable<T> task) throws IOException {
         try {
             return Namespaces.callIn(fd(), task);

@@ -205,6 +205,21 @@ class CniPluginTest {
             String a2 = r2.at("/ips/0/address").asText();
             in(c1, "ping", "-c", "1", "-W", "2", a2.substring(0, a2.indexOf('/')));
 
+            // VLANs: c3 and c4 in VLAN 20 reach each other, not VLAN 0's c1.
+            String vlan20 = config.replace("\"attach\"", "\"vlan\": 20, \"attach\"");
+            String c3 = container("v3"), c4 = container("v4");
+            JsonNode r3 = JSON.readTree(add(P + "-v3", c3, vlan20));
+            JsonNode r4 = JSON.readTree(add(P + "-v4", c4, vlan20));
+            String a4 = r4.at("/ips/0/address").asText(), a1 = r1.at("/ips/0/address").asText();
+            in(c3, "ping", "-c", "1", "-W", "2", a4.substring(0, a4.indexOf('/')));
+            assertNotEquals(0, TestNet.run("ip", "netns", "exec", c3, "ping", "-c", "1", "-W", "1", a1.substring(0, a1.indexOf('/'))).rc(),
+                    "VLAN 20 does not reach the untagged ports");
+            assertTrue(daemon.portOptions(daemon.bridge(bridge).port(r3.at("/interfaces/0/name").asText())).containsValue("20"));
+            ok("DEL", P + "-v3", "/var/run/netns/" + c3, "eth0", vlan20);
+            ok("DEL", P + "-v4", "/var/run/netns/" + c4, "eth0", vlan20);
+            Reply linuxVlan = cni("ADD", P + "-v5", "/var/run/netns/" + c3, "eth0", conf(", \"vlan\": 20", builtinIpam("")));
+            assertEquals(CniException.UNSUPPORTED_FIELD, linuxVlan.json().get("code").asInt(), linuxVlan.raw());
+
             String withPrev = config.strip().substring(0, config.strip().length() - 1) + ", \"prevResult\": " + r1 + "}";
             ok("CHECK", P + "-v1", "/var/run/netns/" + c1, "eth0", withPrev);
             daemon.delPort(bridge, host1);

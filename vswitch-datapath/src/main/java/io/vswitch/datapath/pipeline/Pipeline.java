@@ -66,6 +66,7 @@ public final class Pipeline {
     private volatile FlowRemovedListener flowRemovedListener = (e, r, n) -> { };
     private volatile boolean invalidTtlToController;
     private volatile boolean tableMissToController;
+    private volatile boolean failOpen;
 
     public Pipeline() {
         this(DEFAULT_TABLES, System::nanoTime);
@@ -125,6 +126,24 @@ public final class Pipeline {
         try {
             if (tableMissToController == on) return;
             tableMissToController = on;
+            invalidateWhere(t -> true);
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    public boolean failOpen() { return failOpen; }
+
+    /**
+     * Fail-open (Open vSwitch's fail-standalone after its controllers are lost): every received packet is switched
+     * by NORMAL, whatever the tables say; the tables are kept as they are, so the controller finds them again when
+     * it reconnects and the agent turns this off. Packet-outs still run their own actions.
+     */
+    public void setFailOpen(boolean on) {
+        long stamp = lock.writeLock();
+        try {
+            if (failOpen == on) return;
+            failOpen = on;
             invalidateWhere(t -> true);
         } finally {
             lock.unlockWrite(stamp);
@@ -479,6 +498,24 @@ public final class Pipeline {
     }
 
     /** OpenFlow port-mod: sets the config bits selected by {@code mask}. */
+    /**
+     * Makes a port an access port of VLAN {@code tag} for NORMAL (1-4095), or a trunk again (0), as Open vSwitch's
+     * port {@code tag}: NORMAL then takes untagged frames from it as VLAN {@code tag}, refuses tagged ones, and
+     * sends it only that VLAN's frames, untagged. OpenFlow actions (output, FLOOD, ALL) ignore it.
+     */
+    public void setPortTag(int number, int tag) {
+        if (tag < 0 || tag > 4095) throw new IllegalArgumentException("VLAN tag must be 0-4095, not " + tag);
+        long stamp = lock.writeLock();
+        try {
+            Ports.Port p = ports.get(number);
+            if (p == null) throw new IllegalArgumentException("port " + Integer.toUnsignedString(number) + " does not exist");
+            p.tag = tag;
+            invalidateWhere(t -> t.usesPorts);
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
     public void setPortConfig(int number, int config, int mask) {
         long stamp = lock.writeLock();
         try {

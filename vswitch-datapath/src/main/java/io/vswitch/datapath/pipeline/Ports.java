@@ -24,6 +24,8 @@ public final class Ports {
         public final String name;
         volatile boolean linkUp;
         volatile int config;
+        /** NORMAL's access VLAN (Open vSwitch's {@code tag}): 0 for a trunk that carries every VLAN. */
+        volatile int tag;
         public final AtomicLong rxPackets = new AtomicLong(), rxBytes = new AtomicLong(),
                 txPackets = new AtomicLong(), txBytes = new AtomicLong(),
                 rxDropped = new AtomicLong(), txDropped = new AtomicLong(),
@@ -38,6 +40,8 @@ public final class Ports {
         public boolean linkUp() { return linkUp; }
 
         public int config() { return config; }
+
+        public int tag() { return tag; }
 
         /** Live for fast-failover: link up and not administratively down. */
         public boolean live() { return linkUp && (config & CONFIG_PORT_DOWN) == 0; }

@@ -52,6 +52,7 @@ import java.util.List;
  */
 final class Translator {
     private static final int MAX_RESUBMIT_DEPTH = 64;
+    private static final List<Action> FAIL_OPEN_ACTIONS = List.of(new Action.Output(OfPort.NORMAL, 0));
 
     private final Pipeline pipeline;
     private final Packet packet;
@@ -104,6 +105,9 @@ final class Translator {
         if (packetOut == null) {
             if (inPortHas(Ports.CONFIG_NO_RECV)) {
                 note("in_port " + OfPort.name(work.inPort()) + " has no_recv: drop");
+            } else if (pipeline.failOpen()) {
+                note("fail-open (no controller): NORMAL");
+                applyList(FAIL_OPEN_ACTIONS, null);
             } else {
                 runTables(0);
             }
@@ -445,14 +449,34 @@ final class Translator {
         if (sb != null) note(sb.toString());
     }
 
-    /** A VLAN-aware learning switch, as Open vSwitch's NORMAL (all ports trunks). */
+    /**
+     * A VLAN-aware learning switch, as Open vSwitch's NORMAL: ports are trunks (every VLAN, tagged as received)
+     * unless they have an access tag ({@link Pipeline#setPortTag}): an access port's untagged frames belong to its
+     * VLAN (its tagged ones are dropped), and it receives only that VLAN, untagged. The tag is pushed or popped
+     * around each output that needs it and undone after, so actions after NORMAL see the frame as it was.
+     */
     private void normal() {
         unwildcard(Field.ETH_SRC);
         unwildcard(Field.ETH_DST);
         unwildcard(Field.VLAN_VID);
-        int vlan = (int) (work.get(Field.VLAN_VID) & 0xfff);
+        usesPorts = true; // the ports' access tags decide too
+        long vid = work.get(Field.VLAN_VID);
+        boolean tagged = (vid & Field.VID_PRESENT) != 0;
+        int vlan = (int) (vid & 0xfff);
         long src = work.get(Field.ETH_SRC), dst = work.get(Field.ETH_DST);
         int inPort = work.inPort();
+        Ports.Port in = pipeline.ports().get(inPort);
+        int accessIn = in == null ? 0 : in.tag();
+        if (accessIn != 0) {
+            if (tagged) {
+                note("normal: tagged frame (vlan " + vlan + ") on access port " + OfPort.name(inPort) + " of vlan " + accessIn + ": drop");
+                return;
+            }
+            vlan = accessIn;
+        }
+        if (tagged) unwildcard(Field.VLAN_PCP);
+        normalVlan = vlan;
+        normalTagged = tagged;
         MacLearningTable macs = pipeline.macs();
         if (!MacLearningTable.isMulticast(src)) {
             MacLearningTable.MacEntry learned = macs.learn(vlan, src, inPort, now);
@@ -462,20 +486,60 @@ final class Translator {
         }
         if (MacLearningTable.isMulticast(dst)) {
             note("normal: " + mac(dst) + " is multicast/broadcast: flood");
-            flood(true);
+            normalFlood();
             return;
         }
         macDeps.add(((long) vlan << 48) | dst);
         MacLearningTable.MacEntry e = macs.lookup(vlan, dst);
         if (e == null) {
             note("normal: " + mac(dst) + " unknown in vlan " + vlan + ": flood");
-            flood(true);
+            normalFlood();
         } else if (e.port() == inPort) {
-            usesPorts = true;
             note("normal: " + mac(dst) + " is on the ingress port: drop");
         } else {
             note("normal: " + mac(dst) + " learned on port " + OfPort.name(e.port()));
-            emit(e.port(), false);
+            normalOutput(e.port());
+        }
+    }
+
+    /** NORMAL's VLAN of the frame being switched, and whether it arrived tagged. */
+    private int normalVlan;
+    private boolean normalTagged;
+
+    /** NORMAL's flood: every forwarding port but the ingress one that carries the frame's VLAN. */
+    private void normalFlood() {
+        int inPort = work.inPort();
+        for (int n : pipeline.ports().numbers()) {
+            if (n == inPort) continue;
+            Ports.Port p = pipeline.ports().get(n);
+            if (p == null || (p.config() & (Ports.CONFIG_NO_FWD | Ports.CONFIG_NO_FLOOD)) != 0) continue;
+            normalOutput(n);
+        }
+    }
+
+    /** Outputs to {@code port} as NORMAL does: only in the frame's VLAN, the tag pushed or popped as the port needs. */
+    private void normalOutput(int port) {
+        Ports.Port p = pipeline.ports().get(port);
+        int access = p == null ? 0 : p.tag();
+        if (access != 0 && access != normalVlan) {
+            note("normal: port " + OfPort.name(port) + " is an access port of vlan " + access + ", not " + normalVlan + ": skipped");
+            return;
+        }
+        if (access != 0 && normalTagged) {
+            // to an access port: untagged, then the tag restored (vid and pcp as received)
+            out.add(DpActions.POP_VLAN, 0);
+            emit(port, false);
+            out.add(DpActions.PUSH_VLAN, 0x8100);
+            out.add(DpActions.SET_FIELD, Field.VLAN_VID.ordinal(), 0, work.get(Field.VLAN_VID), 0, null);
+            out.add(DpActions.SET_FIELD, Field.VLAN_PCP.ordinal(), 0, work.get(Field.VLAN_PCP), 0, null);
+        } else if (access == 0 && !normalTagged && normalVlan != 0) {
+            // from an access port to a trunk: tagged with the access VLAN, then untagged again
+            out.add(DpActions.PUSH_VLAN, 0x8100);
+            out.add(DpActions.SET_FIELD, Field.VLAN_VID.ordinal(), 0, Field.VID_PRESENT | normalVlan, 0, null);
+            emit(port, false);
+            out.add(DpActions.POP_VLAN, 0);
+        } else {
+            emit(port, false);
         }
     }
 

@@ -115,6 +115,12 @@ class CacheEquivalenceTest {
                 boolean up = rnd.nextBoolean();
                 both.accept(p -> p.setLinkUp(port, up));
             }
+            if (rnd.nextInt(400) == 0) {
+                // NORMAL's access VLANs: a port becomes an access port of a VLAN the traffic uses (or not), or a trunk.
+                int port = 1 + rnd.nextInt(PORTS);
+                int tag = new int[]{0, 10, 20, 30}[rnd.nextInt(4)];
+                both.accept(p -> p.setPortTag(port, tag));
+            }
             if (rnd.nextInt(500) == 0) {
                 GroupMod g = randomGroupMod(rnd, GroupMod.Command.MODIFY, 1 + rnd.nextInt(GROUPS));
                 tryBoth(both, p -> p.groupMod(g));

@@ -402,6 +402,38 @@ class PipelineTest {
             assertEquals(List.of("2", "3", "4"), b.send(A_TO_B + ",dl_vlan=20"));
         }
 
+        /** Ports 1 and 2 access ports of VLAN 10, port 3 of VLAN 20, port 4 a trunk (Open vSwitch's tag=). */
+        @Test
+        void accessPortsTagUntagAndSeparate() {
+            Bridge b = new Bridge(4).flows("priority=0,actions=NORMAL,output:4", "priority=10,in_port=4,actions=NORMAL,output:3");
+            b.pipeline.setPortTag(1, 10);
+            b.pipeline.setPortTag(2, 10);
+            b.pipeline.setPortTag(3, 20);
+            // From an access port: flooded within VLAN 10 only, untagged to the access port, tagged 10 to the trunk;
+            // the action after NORMAL (output:4) sees the frame untagged again.
+            assertEquals(List.of("2", "4", "4"), b.send(A_TO_B));
+            assertEquals(0, b.outKey(0).get(Field.VLAN_VID));
+            assertEquals(Field.VID_PRESENT | 10, b.outKey(1).get(Field.VLAN_VID));
+            assertEquals(0, b.outKey(2).get(Field.VLAN_VID), "the tag pushed for the trunk was popped again");
+            // From the trunk, a broadcast tagged 10 with priority 5: untagged to the VLAN 10 ports; then output:3 (an
+            // OpenFlow output, which ignores access tags) sees the tag restored.
+            String fromTrunk = "in_port=4,ip,dl_src=00:00:00:00:00:0b,dl_dst=ff:ff:ff:ff:ff:ff,nw_src=10.0.0.2,nw_dst=10.0.0.255,dl_vlan=10,dl_vlan_pcp=5";
+            assertEquals(List.of("1", "2", "3"), b.send(fromTrunk));
+            assertEquals(0, b.outKey(0).get(Field.VLAN_VID));
+            assertEquals(0, b.outKey(1).get(Field.VLAN_VID));
+            assertEquals(Field.VID_PRESENT | 10, b.outKey(2).get(Field.VLAN_VID));
+            assertEquals(5, b.outKey(2).get(Field.VLAN_PCP));
+            // VLAN 20's access port hears nothing of VLAN 10; a tagged frame on an access port is dropped.
+            assertEquals(List.of("4", "4"), b.send(A_TO_B.replace("in_port=1", "in_port=3").replace("0b", "0c")),
+                    "VLAN 20: to the trunk only (tagged 20), then output:4");
+            assertEquals(Field.VID_PRESENT | 20, b.outKey(0).get(Field.VLAN_VID));
+            assertEquals(List.of("4"), b.send(A_TO_B + ",dl_vlan=10"), "NORMAL dropped it: only output:4 ran");
+            // A trunk again: the port hears every VLAN, tags as they are.
+            b.pipeline.setPortTag(3, 0);
+            assertEquals(List.of("1", "2", "3", "3"), b.send(fromTrunk), "NORMAL floods to 1, 2 and now 3, then output:3");
+            assertEquals(Field.VID_PRESENT | 10, b.outKey(2).get(Field.VLAN_VID), "a trunk gets the frame tagged");
+        }
+
         @Test
         void entriesAgeOutButCachedTrafficKeepsThemFresh() {
             Bridge b = new Bridge(4).flows("priority=0,actions=NORMAL");

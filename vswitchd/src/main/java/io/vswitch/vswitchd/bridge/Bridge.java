@@ -18,7 +18,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Bridge {
     /** What the bridge does while no controller is connected (OVS's fail_mode). */
     public enum FailMode {
-        /** Acts as a learning switch: a default {@code priority=0,actions=NORMAL} flow is installed. */
+        /**
+         * Acts as a learning switch: a default {@code priority=0,actions=NORMAL} flow is installed, and when active
+         * controllers are configured but none has been connected for a while, every packet is switched by NORMAL
+         * (fail-open) until one connects.
+         */
         STANDALONE,
         /** Forwards only what flows say (no default flow). */
         SECURE
@@ -61,6 +65,7 @@ public final class Bridge {
         FlowMod delete = FlowParser.parseFlow("table=0,priority=0", FlowMod.Command.DELETE_STRICT);
         pipeline.flowMod(delete);
         if (mode == FailMode.STANDALONE) installDefaultFlow();
+        else pipeline.setFailOpen(false); // secure never fails open
     }
 
     private void installDefaultFlow() {
@@ -68,6 +73,17 @@ public final class Bridge {
     }
 
     public synchronized List<String> controllers() { return List.copyOf(controllers); }
+
+    private long packetInRate, packetInBurst;
+
+    public synchronized long packetInRate() { return packetInRate; }
+
+    public synchronized long packetInBurst() { return packetInBurst; }
+
+    public synchronized void setPacketInLimit(long rate, long burst) {
+        packetInRate = rate;
+        packetInBurst = burst;
+    }
 
     public synchronized void setControllers(List<String> targets) {
         controllers.clear();

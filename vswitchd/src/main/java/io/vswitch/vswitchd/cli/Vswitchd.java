@@ -33,12 +33,18 @@ public final class Vswitchd implements java.util.concurrent.Callable<Integer> {
             description = "Datapath threads (default: ${DEFAULT-VALUE}; on 2 cores one thread leaves the other to the kernel's side of the veths).")
     int threads;
 
+    @Option(names = "--probe-interval", defaultValue = "5",
+            description = "OpenFlow inactivity probe in seconds (default: ${DEFAULT-VALUE}): echo after this long without a message, "
+                    + "disconnect after twice; a fail-standalone bridge fails open after three intervals without a controller.")
+    int probeSeconds;
+
     @Override
     public Integer call() throws Exception {
         if (threads < 1 || threads > 64) throw new IllegalArgumentException("--pmd-threads must be 1-64");
         Files.createDirectories(rundir);
         Path pidFile = rundir.resolve("vswitchd.pid");
-        Daemon daemon = new Daemon(config, threads);
+        if (probeSeconds < 1 || probeSeconds > 3600) throw new IllegalArgumentException("--probe-interval must be 1-3600 seconds");
+        Daemon daemon = new Daemon(config, threads, probeSeconds);
         ControlServer control;
         try {
             daemon.restore();

@@ -22,26 +22,42 @@ import java.util.Map;
  *   port br0 veth-a type=afpacket ofport=1
  *   port br0 to-br1 type=patch ofport=2 peer=to-br0
  *   controller br0 tcp:127.0.0.1:6653
+ *   ssl /etc/vswitch/key.pem /etc/vswitch/cert.pem /etc/vswitch/cacert.pem
  * </pre>
  */
 public final class Config {
     public record PortConfig(String name, String type, int ofport, Map<String, String> options) { }
 
-    public record BridgeConfig(String name, long dpid, String failMode, List<PortConfig> ports, List<String> controllers) { }
+    /** A bridge; {@code packetInRate}/{@code packetInBurst} limit packet-ins to its controllers (0 = no limit). */
+    public record BridgeConfig(String name, long dpid, String failMode, List<PortConfig> ports, List<String> controllers,
+                               long packetInRate, long packetInBurst) { }
+
+    /** The TLS files of {@code ssl:} and {@code pssl:} controller connections ({@code vsctl set-ssl}). */
+    public record SslConfig(String privateKey, String certificate, String caCertificate) { }
 
     private final List<BridgeConfig> bridges;
+    private final SslConfig ssl;
 
     public Config(List<BridgeConfig> bridges) {
+        this(bridges, null);
+    }
+
+    public Config(List<BridgeConfig> bridges, SslConfig ssl) {
         this.bridges = List.copyOf(bridges);
+        this.ssl = ssl;
     }
 
     public List<BridgeConfig> bridges() { return bridges; }
+
+    /** The TLS files, or null if none were set. */
+    public SslConfig ssl() { return ssl; }
 
     public static Config load(Path file) throws IOException {
         if (!Files.exists(file)) return new Config(List.of());
         Map<String, BridgeConfig> byName = new LinkedHashMap<>();
         Map<String, List<PortConfig>> ports = new LinkedHashMap<>();
         Map<String, List<String>> controllers = new LinkedHashMap<>();
+        SslConfig ssl = null;
         int lineNo = 0;
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             lineNo++;
@@ -53,7 +69,8 @@ public final class Config {
                     case "bridge" -> {
                         Map<String, String> o = options(f, 2);
                         byName.put(f[1], new BridgeConfig(f[1], Long.decode(o.getOrDefault("dpid", "0")),
-                                o.getOrDefault("fail-mode", "standalone"), List.of(), List.of()));
+                                o.getOrDefault("fail-mode", "standalone"), List.of(), List.of(),
+                                Long.parseLong(o.getOrDefault("packet-in-rate", "0")), Long.parseLong(o.getOrDefault("packet-in-burst", "0"))));
                         ports.put(f[1], new ArrayList<>());
                         controllers.put(f[1], new ArrayList<>());
                     }
@@ -62,6 +79,10 @@ public final class Config {
                         String type = o.remove("type");
                         int ofport = Integer.parseInt(o.remove("ofport"));
                         require(ports.get(f[1]), "port of unknown bridge " + f[1]).add(new PortConfig(f[2], type, ofport, o));
+                    }
+                    case "ssl" -> {
+                        if (f.length != 4) throw new IllegalArgumentException("expected: ssl PRIVATE-KEY CERTIFICATE CA-CERT");
+                        ssl = new SslConfig(f[1], f[2], f[3]);
                     }
                     case "controller" -> require(controllers.get(f[1]), "controller of unknown bridge " + f[1]).add(f[2]);
                     default -> throw new IllegalArgumentException("unknown record '" + f[0] + "'");
@@ -72,9 +93,10 @@ public final class Config {
         }
         List<BridgeConfig> out = new ArrayList<>();
         for (BridgeConfig b : byName.values()) {
-            out.add(new BridgeConfig(b.name(), b.dpid(), b.failMode(), ports.get(b.name()), controllers.get(b.name())));
+            out.add(new BridgeConfig(b.name(), b.dpid(), b.failMode(), ports.get(b.name()), controllers.get(b.name()),
+                    b.packetInRate(), b.packetInBurst()));
         }
-        return new Config(out);
+        return new Config(out, ssl);
     }
 
     private static <T> T require(T v, String what) {
@@ -95,8 +117,11 @@ public final class Config {
     /** Writes the file atomically: readers (and a crash) see the old or the new content, never half of one. */
     public void save(Path file) throws IOException {
         StringBuilder sb = new StringBuilder("# vswitchd configuration: written by vswitchd, change it with vsctl\n");
+        if (ssl != null) sb.append("ssl ").append(ssl.privateKey()).append(' ').append(ssl.certificate()).append(' ').append(ssl.caCertificate()).append('\n');
         for (BridgeConfig b : bridges) {
-            sb.append(String.format("bridge %s dpid=0x%016x fail-mode=%s%n", b.name(), b.dpid(), b.failMode()));
+            sb.append(String.format("bridge %s dpid=0x%016x fail-mode=%s", b.name(), b.dpid(), b.failMode()));
+            if (b.packetInRate() > 0) sb.append(" packet-in-rate=").append(b.packetInRate()).append(" packet-in-burst=").append(b.packetInBurst());
+            sb.append('\n');
             for (PortConfig p : b.ports()) {
                 sb.append("port ").append(b.name()).append(' ').append(p.name()).append(" type=").append(p.type())
                         .append(" ofport=").append(p.ofport());

@@ -85,6 +85,21 @@ public final class CommandHandler {
                 }
                 case "del-controller" -> { need(a, 1, "del-controller BRIDGE"); daemon.setControllers(a.get(0), List.of()); yield Response.ok(""); }
                 case "get-controller" -> { need(a, 1, "get-controller BRIDGE"); yield Response.ok(String.join("\n", daemon.bridge(a.get(0)).controllers())); }
+                case "set-ssl" -> {
+                    need(a, 3, "set-ssl PRIVATE-KEY CERTIFICATE CA-CERT");
+                    daemon.setSsl(a.get(0), a.get(1), a.get(2));
+                    yield Response.ok("");
+                }
+                case "get-ssl" -> {
+                    var ssl = daemon.ssl();
+                    yield Response.ok(ssl == null ? "" : "Private key: " + ssl.privateKey() + "\nCertificate: " + ssl.certificate()
+                            + "\nCA Certificate: " + ssl.caCertificate());
+                }
+                case "set-controller-rate-limit" -> {
+                    if (a.size() < 2 || a.size() > 3) throw new DaemonException("usage: set-controller-rate-limit BRIDGE RATE [BURST]", 2);
+                    daemon.setPacketInLimit(a.get(0), number(a.get(1), "RATE"), a.size() == 3 ? number(a.get(2), "BURST") : 0);
+                    yield Response.ok("");
+                }
                 case "show" -> Response.ok(show());
                 case "add-flow", "add-flows" -> addFlows(a, FlowMod.Command.ADD);
                 case "mod-flows" -> addFlows(a, FlowMod.Command.MODIFY);
@@ -216,6 +231,14 @@ public final class CommandHandler {
                 r.skipped() == 0 ? "" : " (" + r.skipped() + " skipped: cut short by the capture, or not Ethernet-sized)"));
     }
 
+    private static long number(String s, String what) throws DaemonException {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new DaemonException(what + " must be a number, not '" + s + "'", 2);
+        }
+    }
+
     private String show() {
         StringBuilder sb = new StringBuilder();
         for (Bridge b : daemon.bridges()) {
@@ -223,6 +246,12 @@ public final class CommandHandler {
             sb.append("        fail_mode: ").append(b.failMode().name().toLowerCase()).append('\n');
             sb.append(String.format("        datapath_id: %016x%n", b.dpid()));
             for (String c : b.controllers()) sb.append("        Controller \"").append(c).append("\"\n");
+            var of = b.openflow;
+            if (of != null) {
+                sb.append("        connected controllers: ").append(of.connectedCount());
+                if (of.failingOpen()) sb.append(" (fail-open: switching by NORMAL until a controller connects)");
+                sb.append('\n');
+            }
             for (Port p : b.ports()) {
                 sb.append("        Port ").append(p.name()).append('\n');
                 sb.append("            ofport: ").append(OfPort.name(p.number())).append(", type: ").append(daemon.portType(p))
@@ -307,7 +336,10 @@ public final class CommandHandler {
                     p.txPackets(), p.txBytes(), p.txDropped(), p.linkUp() ? "up" : "down"));
         }
         if (b.packetInsDropped.get() > 0) {
-            sb.append("  packet-ins dropped (no controller connected, or its queue full): ").append(b.packetInsDropped.get()).append('\n');
+            var of = b.openflow;
+            sb.append("  packet-ins dropped (no controller connected, its queue full, or the rate limit): ").append(b.packetInsDropped.get());
+            if (of != null && of.packetInsRateLimited() > 0) sb.append(", of which rate-limited: ").append(of.packetInsRateLimited());
+            sb.append('\n');
         }
         return Response.ok(sb.toString());
     }

@@ -54,6 +54,7 @@ int main(void) {
     L("NETLINK_CAP_ACK", NETLINK_CAP_ACK); L("NETLINK_EXT_ACK", NETLINK_EXT_ACK);
     L("NETLINK_GET_STRICT_CHK", NETLINK_GET_STRICT_CHK);
     L("SOCKADDR_NL_SIZE", sizeof(struct sockaddr_nl)); L("NL_PID", offsetof(struct sockaddr_nl, nl_pid));
+    L("NL_GROUPS", offsetof(struct sockaddr_nl, nl_groups)); L("SO_RCVTIMEO", SO_RCVTIMEO);
     L("CLONE_NEWNET", CLONE_NEWNET); L("MS_BIND", MS_BIND); L("MS_REC", MS_REC); L("MS_SHARED", MS_SHARED);
     L("MNT_DETACH", MNT_DETACH); L("O_RDONLY", O_RDONLY); L("O_CREAT", O_CREAT); L("O_EXCL", O_EXCL);
 
@@ -98,6 +99,8 @@ int main(void) {
     R("NLMSG_NOOP", NLMSG_NOOP);
     R("NLMSG_ERROR", NLMSG_ERROR);
     R("NLMSG_DONE", NLMSG_DONE);
+    R("NLMSG_OVERRUN", NLMSG_OVERRUN);
+    R("RTMGRP_LINK", RTMGRP_LINK);
     R("NLM_F_REQUEST", NLM_F_REQUEST);
     R("NLM_F_MULTI", NLM_F_MULTI);
     R("NLM_F_ACK", NLM_F_ACK);

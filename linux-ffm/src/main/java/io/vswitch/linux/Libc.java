@@ -59,6 +59,7 @@ final class Libc {
     static final int SOL_PACKET = 263;
     static final int SO_SNDBUF = 7;
     static final int SO_RCVBUF = 8;
+    static final int SO_RCVTIMEO = 20;
     static final int SO_SNDBUFFORCE = 32;
     static final int SO_RCVBUFFORCE = 33;
     static final int PACKET_STATISTICS = 6;
@@ -112,6 +113,7 @@ final class Libc {
     /** struct sockaddr_nl: family u16 @0, pad u16, pid u32 @4, groups u32 @8; 12 bytes. */
     static final long SOCKADDR_NL_SIZE = 12;
     static final long NL_PID = 4;
+    static final long NL_GROUPS = 8;
     /** Namespaces and mounts (setns(2), unshare(2), mount(2), umount2(2), open(2)). */
     static final int CLONE_NEWNET = 0x40000000;
     static final int MS_BIND = 4096;

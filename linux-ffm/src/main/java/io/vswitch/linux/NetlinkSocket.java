@@ -145,6 +145,58 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     /**
+     * Opens a socket that receives the kernel's link notifications (RTM_NEWLINK, RTM_DELLINK: created, deleted, up,
+     * down, carrier, renamed) of the calling thread's network namespace; read them with {@link #awaitEvents}.
+     * Waits block at most one second, so a reader thread can notice it should stop.
+     */
+    public static NetlinkSocket openLinkEvents() throws LinuxException {
+        NetlinkSocket s = openRoute();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment c = a.allocate(Libc.CAPTURE_LAYOUT);
+            MemorySegment addr = a.allocate(Libc.SOCKADDR_NL_SIZE, 4);
+            addr.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_NETLINK);
+            addr.set(JAVA_INT, Libc.NL_GROUPS, Rtnl.RTMGRP_LINK);
+            if (Libc.bind(c, s.fd, addr, (int) Libc.SOCKADDR_NL_SIZE) < 0) {
+                int e = Libc.errno(c);
+                s.close();
+                throw new LinuxException("subscribe to link notifications on", "NETLINK_ROUTE socket", e);
+            }
+            MemorySegment timeval = a.allocate(16, 8); // struct timeval {tv_sec = 1, tv_usec = 0}
+            timeval.set(java.lang.foreign.ValueLayout.JAVA_LONG, 0, 1);
+            if (Libc.setsockopt(c, s.fd, Libc.SOL_SOCKET, Libc.SO_RCVTIMEO, timeval, 16) < 0) {
+                int e = Libc.errno(c);
+                s.close();
+                throw new LinuxException("set receive timeout on", "NETLINK_ROUTE socket", e);
+            }
+        }
+        return s;
+    }
+
+    /**
+     * Waits up to a second for notifications on a socket from {@link #openLinkEvents}: returns them, or nothing
+     * when none came. When the kernel dropped some (the socket's buffer overflowed: ENOBUFS), the list holds one
+     * message of type {@link Rtnl#NLMSG_OVERRUN}, and the caller should re-read the state it tracks.
+     */
+    public synchronized List<NlMessage> awaitEvents() throws LinuxException {
+        if (closed) {
+            throw new IllegalStateException("netlink socket is closed");
+        }
+        long n = Libc.recv(cap, fd, rx, RX_SIZE, 0);
+        if (n < 0) {
+            int e = Libc.errno(cap);
+            if (e == Errno.EAGAIN || e == Errno.EINTR) {
+                return List.of();
+            }
+            if (e == Errno.ENOBUFS) {
+                return List.of(new NlMessage(Rtnl.NLMSG_OVERRUN, 0, 0, java.nio.ByteBuffer.allocate(0)));
+            }
+            throw new LinuxException("receive link notifications (netlink)", "NETLINK_ROUTE socket", e);
+        }
+        MemorySegment.copy(rx, JAVA_BYTE, 0, rxHeap, 0, (int) Math.min(n, RX_SIZE));
+        return NlMessage.split(java.util.Arrays.copyOf(rxHeap, (int) Math.min(n, RX_SIZE)), (int) Math.min(n, RX_SIZE));
+    }
+
+    /**
      * Runs a dump ({@code NLM_F_DUMP} added) and returns every answer message. A dump the kernel
      * marks as interrupted (NLM_F_DUMP_INTR: the table changed meanwhile) is repeated.
      */

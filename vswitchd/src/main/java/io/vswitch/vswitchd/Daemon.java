@@ -597,14 +597,34 @@ public final class Daemon implements AutoCloseable {
     /** Re-reads link state of every port; a change goes to the pipeline (fast-failover, flooding). */
     public synchronized void refreshLinks() {
         for (Bridge b : bridges.values()) {
-            for (Port p : b.ports()) {
-                if (p instanceof AfPacketPort ap && ap.refreshLink()) {
-                    log.info("port {} on bridge {}: link {}", p.name(), b.name(), ap.linkUp() ? "up" : "down");
-                    b.pipeline().setLinkUp(p.number(), ap.linkUp());
-                    portStatus(b, p, OpenFlowAgent.Session.PORT_MODIFY);
-                }
-            }
+            for (Port p : b.ports()) refreshLink(b, p);
         }
+    }
+
+    /** Re-reads the link state of the port on device {@code ifname}, if it is one of ours (a link notification). */
+    public synchronized void refreshLink(String ifname) {
+        for (Bridge b : bridges.values()) {
+            Port p = b.port(ifname);
+            if (p != null) refreshLink(b, p);
+        }
+    }
+
+    private void refreshLink(Bridge b, Port p) {
+        if (p instanceof AfPacketPort ap && ap.refreshLink()) {
+            log.info("port {} on bridge {}: link {}", p.name(), b.name(), ap.linkUp() ? "up" : "down");
+            b.pipeline().setLinkUp(p.number(), ap.linkUp());
+            portStatus(b, p, OpenFlowAgent.Session.PORT_MODIFY);
+        }
+    }
+
+    private io.vswitch.vswitchd.port.LinkMonitor linkMonitor;
+
+    /**
+     * Follows the kernel's link notifications from now on (ports' up/down and carrier seen at once); the periodic
+     * {@link #refreshLinks} stays as a safety net.
+     */
+    public synchronized void startLinkMonitor() throws LinuxException {
+        if (linkMonitor == null) linkMonitor = new io.vswitch.vswitchd.port.LinkMonitor(this::refreshLink, this::refreshLinks);
     }
 
     /** Makes every datapath thread credit its cached hits, so counters read next are current. */
@@ -674,7 +694,18 @@ public final class Daemon implements AutoCloseable {
      * (sockets), leaving the configuration file as it is.
      */
     @Override
-    public synchronized void close() {
+    public void close() {
+        // The monitor's thread takes this lock for each notification: stop it before taking the lock ourselves.
+        io.vswitch.vswitchd.port.LinkMonitor m;
+        synchronized (this) {
+            m = linkMonitor;
+            linkMonitor = null;
+        }
+        if (m != null) m.close();
+        closeRest();
+    }
+
+    private synchronized void closeRest() {
         for (Bridge b : bridges.values()) {
             if (b.openflow != null) b.openflow.close();
         }

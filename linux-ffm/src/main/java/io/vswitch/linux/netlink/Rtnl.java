@@ -16,6 +16,10 @@ public final class Rtnl {
     public static final int NLMSG_NOOP = 1;
     public static final int NLMSG_ERROR = 2;
     public static final int NLMSG_DONE = 3;
+    /** Not from the kernel: {@link io.vswitch.linux.NetlinkSocket#awaitEvents} reports lost notifications so. */
+    public static final int NLMSG_OVERRUN = 4;
+    /** Multicast group of link notifications (RTM_NEWLINK/RTM_DELLINK), a bind-time bit. */
+    public static final int RTMGRP_LINK = 1;
     public static final int NLM_F_REQUEST = 1;
     public static final int NLM_F_MULTI = 2;
     public static final int NLM_F_ACK = 4;

@@ -48,6 +48,7 @@ public final class Vswitchd implements java.util.concurrent.Callable<Integer> {
         ControlServer control;
         try {
             daemon.restore();
+            daemon.startLinkMonitor();
             control = new ControlServer(rundir.resolve("vswitchd.ctl"), new CommandHandler(daemon));
         } catch (Exception e) {
             daemon.close();

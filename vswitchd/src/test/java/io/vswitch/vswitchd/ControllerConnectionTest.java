@@ -84,6 +84,15 @@ class ControllerConnectionTest extends DaemonTestBase {
         return s;
     }
 
+    /** Installs a table-miss entry that sends every packet to the controller, confirmed by a barrier. */
+    static void tableMissToController(Socket s) throws Exception {
+        send(s, of13.buildFlowAdd().setXid(2).setPriority(0).setMatch(of13.buildMatch().build())
+                .setInstructions(List.of(of13.instructions().applyActions(List.of(
+                        of13.actions().output(OFPort.CONTROLLER, 0xffff))))).build());
+        send(s, of13.buildBarrierRequest().setXid(3).build());
+        assertEquals(3, readSkippingPacketIns(s).getXid());
+    }
+
     @Test
     void hubControllerForwardsThroughPacketInAndPacketOut() throws Exception {
         String p1 = net.host("h1", "10.0.0.1"), p2 = net.host("h2", "10.0.0.2");
@@ -93,11 +102,7 @@ class ControllerConnectionTest extends DaemonTestBase {
         ok("set-controller", "br0", "tcp:127.0.0.1:" + server.getLocalPort());
 
         Socket s = accept();
-        send(s, of13.buildFlowAdd().setXid(2).setPriority(0).setMatch(of13.buildMatch().build())
-                .setInstructions(List.of(of13.instructions().applyActions(List.of(
-                        of13.actions().output(OFPort.CONTROLLER, 0xffff))))).build());
-        send(s, of13.buildBarrierRequest().setXid(3).build());
-        assertEquals(3, read(s).getXid());
+        tableMissToController(s);
 
         AtomicInteger packetIns = new AtomicInteger();
         Thread hub = Thread.ofVirtual().start(() -> {
@@ -156,11 +161,7 @@ class ControllerConnectionTest extends DaemonTestBase {
         ok("set-controller-rate-limit", "br0", "100", "25");
         ok("set-controller", "br0", "tcp:127.0.0.1:" + server.getLocalPort());
         Socket s = accept();
-        send(s, of13.buildFlowAdd().setXid(2).setPriority(0).setMatch(of13.buildMatch().build())
-                .setInstructions(List.of(of13.instructions().applyActions(List.of(
-                        of13.actions().output(OFPort.CONTROLLER, 0xffff))))).build());
-        send(s, of13.buildBarrierRequest().setXid(3).build());
-        assertEquals(3, readSkippingPacketIns(s).getXid());
+        tableMissToController(s);
 
         AtomicInteger received = new AtomicInteger();
         Thread counter = Thread.ofVirtual().start(() -> {

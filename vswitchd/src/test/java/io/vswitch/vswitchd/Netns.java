@@ -59,6 +59,16 @@ final class Netns implements AutoCloseable {
     }
 
     static String run(String... cmd) {
+        Output o = output(List.of(cmd));
+        if (o.exit() != 0) throw new IllegalStateException(String.join(" ", cmd) + ": exit " + o.exit() + ": " + o.text().strip());
+        return o.text();
+    }
+
+    /** A command's exit status and its output (stdout and stderr together). */
+    record Output(int exit, String text) { }
+
+    /** Runs {@code cmd} to its end (30 s at most, else it fails) and returns its exit status and output. */
+    static Output output(List<String> cmd) {
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -66,8 +76,7 @@ final class Netns implements AutoCloseable {
                 p.destroyForcibly();
                 throw new IllegalStateException(String.join(" ", cmd) + ": timed out");
             }
-            if (p.exitValue() != 0) throw new IllegalStateException(String.join(" ", cmd) + ": exit " + p.exitValue() + ": " + out.strip());
-            return out;
+            return new Output(p.exitValue(), out);
         } catch (IOException e) {
             throw new IllegalStateException(String.join(" ", cmd) + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

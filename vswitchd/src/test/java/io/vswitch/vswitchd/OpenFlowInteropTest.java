@@ -2,13 +2,10 @@ package io.vswitch.vswitchd;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,20 +39,8 @@ class OpenFlowInteropTest extends DaemonTestBase {
     Result ofctlAt(String protocol, String command, String... args) {
         List<String> cmd = new ArrayList<>(List.of("ovs-ofctl", "-O", protocol, "--timeout=10", command, target));
         cmd.addAll(List.of(args));
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                fail(String.join(" ", cmd) + ": timed out");
-            }
-            return new Result(p.exitValue(), out);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        Netns.Output o = Netns.output(cmd);
+        return new Result(o.exit(), o.text());
     }
 
     String ofctlOk(String command, String... args) {

@@ -73,13 +73,8 @@ class TlsControllerTest extends DaemonTestBase {
                 "--private-key=" + pem(who + "-key"), "--certificate=" + pem(who + "-cert"), "--ca-cert=" + pem("ca-cert"),
                 command, "ssl:127.0.0.1:" + port));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(20, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail(String.join(" ", cmd) + ": timed out");
-        }
-        return new Result(p.exitValue(), out);
+        Netns.Output o = Netns.output(cmd);
+        return new Result(o.exit(), o.text());
     }
 
     static int freePort() throws Exception {

@@ -270,6 +270,21 @@ class PipelineTest {
         }
 
         @Test
+        void selectGroupSpreadsArpByItsAddresses() {
+            Bridge b = withGroup(Group.Type.SELECT, List.of(out(1, Bucket.WATCH_ANY, new Action.Output(2)),
+                    out(1, Bucket.WATCH_ANY, new Action.Output(3))));
+            Set<String> used = new HashSet<>();
+            for (int host = 1; host < 65; host++) {
+                String pkt = "in_port=1,arp,dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:02,arp_op=1,arp_spa=10.0.0." + host
+                        + ",arp_tpa=10.0.1." + host;
+                List<String> first = b.send(pkt);
+                assertEquals(first, b.send(pkt), "a flow sticks to its bucket");
+                used.addAll(first);
+            }
+            assertEquals(Set.of("2", "3"), used, "ARP between 64 host pairs (same MACs) uses both buckets");
+        }
+
+        @Test
         void selectWeightsShapeTheSplit() {
             Bridge b = withGroup(Group.Type.SELECT, List.of(out(1, Bucket.WATCH_ANY, new Action.Output(2)),
                     out(3, Bucket.WATCH_ANY, new Action.Output(3))));

@@ -12,8 +12,10 @@ import java.io.ByteArrayOutputStream;
  *
  * <ul>
  *   <li>{@link #toStandIn} rewrites a received frame before openflowj reads it: the match of a flow-mod, a flow
- *       or aggregate stats request, and the set-field actions of a flow-mod's instructions.</li>
- *   <li>{@link #toWire} rewrites what openflowj wrote: flow-removed and the entries of a flow stats reply.</li>
+ *       or aggregate stats request, and the set-field actions of a flow-mod's instructions or a group-mod's
+ *       buckets.</li>
+ *   <li>{@link #toWire} rewrites what openflowj wrote: flow-removed, the entries of a flow stats reply and the
+ *       buckets of a group desc reply.</li>
  *   <li>{@link OfConvert} reads the stand-in as {@code Field.PBB_ISID} and writes that field as the stand-in.</li>
  * </ul>
  * Only OpenFlow 1.3 and 1.4 (1.0 has no OXM; 1.5 flow stats use OXS). A match changes length (7 or 10 bytes of
@@ -27,7 +29,9 @@ final class PbbIsidOxm {
     static final int STANDIN = 0x0003_1e04, STANDIN_MASKED = 0x0003_1f08;
 
     private static final int FLOW_REMOVED = 11, FLOW_MOD = 14, MULTIPART_REQUEST = 18, MULTIPART_REPLY = 19;
-    private static final int MP_FLOW = 1, MP_AGGREGATE = 2;
+    private static final int GROUP_MOD = 15, MP_FLOW = 1, MP_AGGREGATE = 2, MP_GROUP_DESC = 7;
+    /** Sizes of a group-mod's fixed part, a group desc entry's and a bucket's (before their actions). */
+    private static final int GROUP_MOD_HEADER = 16, GROUP_DESC_HEADER = 8, BUCKET_HEADER = 16;
     /** Offset of the match in a flow-mod, a flow/aggregate stats request, a flow-removed and a flow stats entry. */
     private static final int MATCH_AT = 48;
     private static final int MP_HEADER = 16, OFPMT_OXM = 1, WRITE_ACTIONS = 3, APPLY_ACTIONS = 4, SET_FIELD = 25;
@@ -58,7 +62,7 @@ final class PbbIsidOxm {
 
     /** The converted message, or null when it holds nothing to convert. */
     static byte[] convert(byte[] msg, boolean toWire) {
-        if (msg.length < MATCH_AT + 4 || (msg[0] != 4 && msg[0] != 5) || !mayHold(msg, toWire)) return null;
+        if (msg.length < MP_HEADER || (msg[0] != 4 && msg[0] != 5) || !mayHold(msg, toWire)) return null;
         int type = msg[1] & 0xff, mpType = msg.length >= MP_HEADER ? u16(msg, 8) : -1;
         ByteArrayOutputStream out = new ByteArrayOutputStream(msg.length + 16);
         if (!toWire && (type == FLOW_MOD || type == MULTIPART_REQUEST && (mpType == MP_FLOW || mpType == MP_AGGREGATE))) {
@@ -78,7 +82,7 @@ final class PbbIsidOxm {
                 at += len;
             }
         } else {
-            return null;
+            return buckets(msg, toWire);
         }
         byte[] result = out.toByteArray();
         put16(result, 2, result.length);
@@ -88,7 +92,7 @@ final class PbbIsidOxm {
     /** True if {@code msg} may hold the OXM header to convert (a cheap scan; false positives are harmless). */
     private static boolean mayHold(byte[] msg, boolean toWire) {
         int a = toWire ? STANDIN : WIRE, b = toWire ? STANDIN_MASKED : WIRE_MASKED;
-        for (int i = MATCH_AT; i + 4 <= msg.length; i++) {
+        for (int i = 8; i + 4 <= msg.length; i++) {
             int h = u32(msg, i);
             if (h == a || h == b) return true;
         }
@@ -100,6 +104,10 @@ final class PbbIsidOxm {
      * {@code instructions}) to {@code out} with its match converted and its set-field actions converted in place.
      */
     private static void structure(byte[] msg, int s, int e, boolean instructions, boolean toWire, ByteArrayOutputStream out) {
+        if (e - s < MATCH_AT + 4) {
+            out.write(msg, s, e - s);
+            return;
+        }
         out.write(msg, s, MATCH_AT);
         int m = s + MATCH_AT, matchLen = u16(msg, m + 2), padded = (matchLen + 7) & ~7;
         if (u16(msg, m) != OFPMT_OXM || matchLen < 4 || m + padded > e) {
@@ -143,25 +151,59 @@ final class PbbIsidOxm {
         for (int i = 0; i + 8 <= b.length; ) {
             int type = u16(b, i), len = u16(b, i + 2);
             if (len < 8 || i + len > b.length) return;
-            if (type == WRITE_ACTIONS || type == APPLY_ACTIONS) {
-                for (int a = i + 8; a + 4 <= i + len; ) {
-                    int alen = u16(b, a + 2);
-                    if (alen < 4 || a + alen > i + len) break;
-                    if (u16(b, a) == SET_FIELD && alen >= 16 && u32(b, a + 4) == (toWire ? STANDIN : WIRE)) {
-                        if (toWire) {
-                            put32(b, a + 4, WIRE);
-                            System.arraycopy(b, a + 9, b, a + 8, 3);
-                            b[a + 11] = 0;
-                        } else {
-                            put32(b, a + 4, STANDIN);
-                            System.arraycopy(b, a + 8, b, a + 9, 3);
-                            b[a + 8] = 0;
-                        }
-                    }
-                    a += alen;
+            if (type == WRITE_ACTIONS || type == APPLY_ACTIONS) actions(b, i + 8, i + len, toWire);
+            i += len;
+        }
+    }
+
+    /**
+     * Converts, in place, the set-field actions in the buckets of a group-mod or of the group desc entries of a
+     * multipart reply ({@code msg} from {@code at} to its end): a set-field keeps its length, so nothing moves.
+     */
+    private static byte[] buckets(byte[] msg, boolean toWire) {
+        int type = msg[1] & 0xff;
+        byte[] b = msg.clone();
+        if (!toWire && type == GROUP_MOD) {
+            bucketList(b, GROUP_MOD_HEADER, b.length, toWire);
+        } else if (toWire && type == MULTIPART_REPLY && u16(b, 8) == MP_GROUP_DESC) {
+            for (int at = MP_HEADER; at + GROUP_DESC_HEADER <= b.length; ) {
+                int len = u16(b, at);
+                if (len < GROUP_DESC_HEADER || at + len > b.length) break;
+                bucketList(b, at + GROUP_DESC_HEADER, at + len, toWire);
+                at += len;
+            }
+        } else {
+            return null;
+        }
+        return b;
+    }
+
+    private static void bucketList(byte[] b, int from, int to, boolean toWire) {
+        for (int at = from; at + BUCKET_HEADER <= to; ) {
+            int len = u16(b, at);
+            if (len < BUCKET_HEADER || at + len > to) return;
+            actions(b, at + BUCKET_HEADER, at + len, toWire);
+            at += len;
+        }
+    }
+
+    /** Converts, in place, the OXM of every set-field action in the action list {@code [from, to)}. */
+    private static void actions(byte[] b, int from, int to, boolean toWire) {
+        for (int a = from; a + 4 <= to; ) {
+            int alen = u16(b, a + 2);
+            if (alen < 4 || a + alen > to) return;
+            if (u16(b, a) == SET_FIELD && alen >= 16 && u32(b, a + 4) == (toWire ? STANDIN : WIRE)) {
+                if (toWire) {
+                    put32(b, a + 4, WIRE);
+                    System.arraycopy(b, a + 9, b, a + 8, 3);
+                    b[a + 11] = 0;
+                } else {
+                    put32(b, a + 4, STANDIN);
+                    System.arraycopy(b, a + 8, b, a + 9, 3);
+                    b[a + 8] = 0;
                 }
             }
-            i += len;
+            a += alen;
         }
     }
 

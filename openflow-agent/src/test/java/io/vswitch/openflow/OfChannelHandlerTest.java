@@ -219,6 +219,23 @@ class OfChannelHandlerTest {
         assertEquals(16 + (exact.length() / 2 - 48 + 48) + (masked.length() / 2 - 48 + 48), got.length() / 2, "entry and message lengths");
     }
 
+    /** A group bucket's set-field on PBB_ISID (os-ken's bytes) is accepted and described back as sent. */
+    @Test
+    void pbbIsidSetFieldInAGroupBucket() {
+        handshake13();
+        String groupMod = "040f004000000009000000000000000500300000ffffffffffffffff00000000"
+                + "0019001080004a030000cb00000000000000001000000002ffe5000000000000";
+        ch.writeInbound(Unpooled.wrappedBuffer(java.util.HexFormat.of().parseHex(groupMod)));
+        send(of13.buildBarrierRequest().setXid(3).build());
+        assertEquals(OFType.BARRIER_REPLY, next().getType(), "no error before the barrier reply");
+        assertNotNull(pipeline.groups().get(5));
+        send(of13.buildGroupDescStatsRequest().setXid(4).build());
+        ByteBuf reply = ch.readOutbound();
+        String got = io.netty.buffer.ByteBufUtil.hexDump(reply);
+        reply.release();
+        assertTrue(got.endsWith(groupMod.substring(32)), got);
+    }
+
     @Test
     void slaveCannotModifyAndStaleGenerationIsRefused() {
         handshake13();

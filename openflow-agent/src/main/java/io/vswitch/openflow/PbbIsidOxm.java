@@ -40,12 +40,14 @@ final class PbbIsidOxm {
 
     /** A received frame with PBB_ISID as the stand-in: {@code frame} itself when it has none. */
     static ByteBuf toStandIn(ByteBuf frame) {
+        if (!mayHold(frame, frame.readerIndex(), frame.writerIndex(), false)) return frame; // no copy, the usual case
         byte[] out = convert(bytes(frame), false);
         return out == null ? frame : Unpooled.wrappedBuffer(out);
     }
 
     /** Rewrites the message openflowj wrote at {@code from..out.writerIndex()} with the stand-in as PBB_ISID. */
     static void toWire(ByteBuf out, int from) {
+        if (!mayHold(out, from, out.writerIndex(), true)) return;
         byte[] msg = new byte[out.writerIndex() - from];
         out.getBytes(from, msg);
         byte[] converted = convert(msg, true);
@@ -62,8 +64,8 @@ final class PbbIsidOxm {
 
     /** The converted message, or null when it holds nothing to convert. */
     static byte[] convert(byte[] msg, boolean toWire) {
-        if (msg.length < MP_HEADER || (msg[0] != 4 && msg[0] != 5) || !mayHold(msg, toWire)) return null;
-        int type = msg[1] & 0xff, mpType = msg.length >= MP_HEADER ? u16(msg, 8) : -1;
+        if (msg.length < MP_HEADER || (msg[0] != 4 && msg[0] != 5)) return null;
+        int type = msg[1] & 0xff, mpType = u16(msg, 8);
         ByteArrayOutputStream out = new ByteArrayOutputStream(msg.length + 16);
         if (!toWire && (type == FLOW_MOD || type == MULTIPART_REQUEST && (mpType == MP_FLOW || mpType == MP_AGGREGATE))) {
             structure(msg, 0, msg.length, type == FLOW_MOD, false, out);
@@ -89,12 +91,16 @@ final class PbbIsidOxm {
         return result;
     }
 
-    /** True if {@code msg} may hold the OXM header to convert (a cheap scan; false positives are harmless). */
-    private static boolean mayHold(byte[] msg, boolean toWire) {
-        int a = toWire ? STANDIN : WIRE, b = toWire ? STANDIN_MASKED : WIRE_MASKED;
-        for (int i = 8; i + 4 <= msg.length; i++) {
-            int h = u32(msg, i);
-            if (h == a || h == b) return true;
+    /**
+     * True if the OpenFlow 1.3/1.4 message in {@code b} from {@code from} to {@code to} may hold the OXM header to
+     * convert (a cheap scan; false positives are harmless).
+     */
+    private static boolean mayHold(ByteBuf b, int from, int to, boolean toWire) {
+        if (to - from < MP_HEADER || (b.getByte(from) != 4 && b.getByte(from) != 5)) return false;
+        int x = toWire ? STANDIN : WIRE, y = toWire ? STANDIN_MASKED : WIRE_MASKED;
+        for (int i = from + 8; i + 4 <= to; i++) {
+            int h = b.getInt(i);
+            if (h == x || h == y) return true;
         }
         return false;
     }

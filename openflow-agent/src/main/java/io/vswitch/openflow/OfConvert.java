@@ -136,6 +136,9 @@ final class OfConvert {
     private static Field oxmField(ByteBuf buf) {
         if (buf.readableBytes() < 4) throw error(OfError.BAD_MATCH_BAD_LEN, "truncated OXM");
         int header = buf.getInt(buf.readerIndex());
+        if (header == PbbIsidOxm.STANDIN || header == PbbIsidOxm.STANDIN_MASKED) {
+            header = fromStandIn(buf, header == PbbIsidOxm.STANDIN_MASKED);
+        }
         int cls = header >>> 16, num = (header >>> 9) & 0x7f, len = header & 0xff;
         boolean hasMask = (header & 0x100) != 0;
         Field f = cls == OXM_CLASS_BASIC ? Field.byOxm(num) : null;
@@ -144,6 +147,19 @@ final class OfConvert {
             throw error(OfError.BAD_MATCH_BAD_LEN, f.oxmName() + ": OXM length " + len);
         }
         return f;
+    }
+
+    /**
+     * Rewrites the PBB_ISID stand-in TLV at {@code buf}'s reader index (see {@link PbbIsidOxm}) as the real one:
+     * each 4-byte value (and mask) loses its high byte. Returns the new header.
+     */
+    private static int fromStandIn(ByteBuf buf, boolean masked) {
+        int at = buf.readerIndex(), header = masked ? PbbIsidOxm.WIRE_MASKED : PbbIsidOxm.WIRE;
+        if (buf.readableBytes() < (masked ? 12 : 8)) throw error(OfError.BAD_MATCH_BAD_LEN, "truncated OXM");
+        buf.setInt(at, header);
+        buf.setMedium(at + 4, buf.getMedium(at + 5));
+        if (masked) buf.setMedium(at + 7, buf.getMedium(at + 9));
+        return header;
     }
 
     private static long readN(ByteBuf buf, int n) {
@@ -169,6 +185,11 @@ final class OfConvert {
 
     private static OFOxm<?> oxm(OFFactory factory, Field f, long value, long valueLow, long[] mask) {
         ByteBuf buf = Unpooled.buffer(40);
+        if (f == Field.PBB_ISID) { // openflowj has no PBB_ISID: the stand-in, a 4-byte OXM (see PbbIsidOxm)
+            buf.writeInt(mask != null ? PbbIsidOxm.STANDIN_MASKED : PbbIsidOxm.STANDIN).writeInt((int) value);
+            if (mask != null) buf.writeInt((int) mask[0]);
+            return readOxm(factory, buf, f);
+        }
         int n = f.wireBytes;
         buf.writeInt(OXM_CLASS_BASIC << 16 | f.oxmField << 9 | (mask != null ? 0x100 : 0) | (mask != null ? 2 * n : n));
         if (f.is128()) {
@@ -178,6 +199,10 @@ final class OfConvert {
             writeN(buf, value, n);
             if (mask != null) writeN(buf, mask[0], n);
         }
+        return readOxm(factory, buf, f);
+    }
+
+    private static OFOxm<?> readOxm(OFFactory factory, ByteBuf buf, Field f) {
         try {
             return factory.oxms().getReader().readFrom(buf);
         } catch (OFParseError e) {

@@ -49,7 +49,7 @@ final class OfFrameDecoder extends LengthFieldBasedFrameDecoder {
             long xid = frame.getUnsignedInt(start + 4);
             byte[] head = ByteBufUtil.getBytes(frame, start, Math.min(ECHO_BYTES, frame.readableBytes()));
             try {
-                OFMessage m = READER.readFrom(frame);
+                OFMessage m = READER.readFrom(PbbIsidOxm.toStandIn(frame)); // openflowj lacks PBB_ISID
                 return new Received(m, version, type, xid, head, null);
             } catch (OFParseError | RuntimeException e) {
                 return new Received(null, version, type, xid, head, String.valueOf(e.getMessage()));

@@ -14,7 +14,8 @@
  * the state machine (WAIT_HELLO, ESTABLISHED, CLOSED; version by HELLO bitmap, the highest common of 1.0, 1.3, 1.4,
  * 1.5). {@code OfConvert} translates matches through the OXM wire format (one loop for every field
  * {@link io.vswitch.datapath.flow.Field} knows), actions and instructions both ways; {@code OfGroupsMeters} and
- * {@code OfTableFeatures} do groups, meters and table features.
+ * {@code OfTableFeatures} do groups, meters and table features. openflowj has no PBB_ISID: {@code PbbIsidOxm}
+ * rewrites it to a stand-in OXM on the way in and back on the way out, so the rest of the agent never sees the gap.
  *
  * <h2>Invariants</h2>
  * <ul>

@@ -58,6 +58,8 @@ public final class Daemon implements AutoCloseable {
 
     private final Path configFile;
     private final Map<String, Bridge> bridges = new LinkedHashMap<>();
+    /** Bridges left out of the configuration file (see {@link #addBridge(String, Long, Bridge.FailMode, boolean)}). */
+    private final java.util.Set<String> transientBridges = new java.util.HashSet<>();
     private final Map<Port, DatapathThread> owner = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<Port, Map<String, String>> portOptions = new HashMap<>();
     private final DatapathThread[] threads;
@@ -122,10 +124,20 @@ public final class Daemon implements AutoCloseable {
     // ------------------------------------------------------------------------------------ bridges
 
     public synchronized void addBridge(String name, Long dpid, Bridge.FailMode failMode) throws DaemonException, IOException {
+        addBridge(name, dpid, failMode, true);
+    }
+
+    /**
+     * Adds a bridge; a transient one ({@code persistent == false}, e.g. {@code vswitchd --bridge}) is never written
+     * to the configuration file, nor are its ports and controllers, and is gone when the daemon stops.
+     */
+    public synchronized void addBridge(String name, Long dpid, Bridge.FailMode failMode, boolean persistent)
+            throws DaemonException, IOException {
         checkName(name, "bridge");
         if (bridges.containsKey(name)) throw new DaemonException("bridge " + name + " already exists");
         long id = dpid != null ? dpid : defaultDpid(name);
         bridges.put(name, new Bridge(name, id, failMode == null ? Bridge.FailMode.STANDALONE : failMode));
+        if (!persistent) transientBridges.add(name);
         save();
     }
 
@@ -143,6 +155,7 @@ public final class Daemon implements AutoCloseable {
         for (Port p : b.ports()) detach(b, p);
         for (DatapathThread t : threads) await(t.removeBridge(b));
         bridges.remove(name);
+        transientBridges.remove(name);
         save();
     }
 
@@ -662,6 +675,7 @@ public final class Daemon implements AutoCloseable {
     private void save() throws IOException {
         List<Config.BridgeConfig> list = new ArrayList<>();
         for (Bridge b : bridges.values()) {
+            if (transientBridges.contains(b.name())) continue;
             List<Config.PortConfig> ports = new ArrayList<>();
             for (Port p : b.ports()) ports.add(new Config.PortConfig(p.name(), portType(p), p.number(), portOptions(p)));
             list.add(new Config.BridgeConfig(b.name(), b.dpid(), b.failMode().name().toLowerCase(), ports, b.controllers(),

@@ -282,6 +282,24 @@ class VswitchdTest extends DaemonTestBase {
         assertTrue(net.ping("h1", "10.0.0.2", 2), "forwarding again after the restart");
     }
 
+    /** vswitchd --bridge: a transient bridge forwards like any other but never reaches the configuration file. */
+    @Test
+    void transientBridgeIsNeverSaved() throws Exception {
+        String p1 = net.host("h1", "10.0.0.1"), p2 = net.host("h2", "10.0.0.2");
+        ok("add-br", "br0");
+        daemon.addBridge("tb0", 1L, io.vswitch.vswitchd.bridge.Bridge.FailMode.STANDALONE, false);
+        daemon.addPort("tb0", p1, "afpacket", 1, java.util.Map.of());
+        daemon.addPort("tb0", p2, "afpacket", 2, java.util.Map.of());
+        assertTrue(net.ping("h1", "10.0.0.2", 2), "the transient bridge forwards");
+        String saved = Files.readString(dir.resolve("vswitchd.conf"));
+        assertTrue(saved.contains("br0"), saved);
+        assertFalse(saved.contains("tb0") || saved.contains(p1), saved);
+        daemon.close();
+        daemon = new Daemon(dir.resolve("vswitchd.conf"), 1);
+        daemon.restore();
+        assertEquals(java.util.List.of("br0"), daemon.bridges().stream().map(b -> b.name()).toList());
+    }
+
     @Test
     void errorsAreSpecificAndChangeNothing() throws Exception {
         String p1 = net.host("h1", "10.0.0.1");

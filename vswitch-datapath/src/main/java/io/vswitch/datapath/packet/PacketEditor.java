@@ -26,6 +26,8 @@ import java.lang.foreign.MemorySegment;
  * incrementally updatable, so after a port change it is recomputed over the SCTP packet (as far as the IP
  * length and the frame go); Open vSwitch instead patches it by XOR, which preserves bad checksums but assumes
  * the whole SCTP packet is in one buffer.
+ * Setting ip_proto leaves the L4 bytes and their checksum field where they are, the checksum updated for the
+ * pseudo-header's new protocol number.
  *
  * <h2>Push and pop</h2>
  * Pushes move the bytes before the insertion point back into the headroom (the MACs for VLAN, MACs and tags for
@@ -50,8 +52,11 @@ import java.lang.foreign.MemorySegment;
  * No method allocates, except that a push without headroom throws {@link IllegalStateException}.
  */
 public final class PacketEditor {
-    /** Default TTL of a pushed MPLS label when there is no IP header to copy it from. */
-    public static final int DEFAULT_MPLS_TTL = 64;
+    /**
+     * TTL of a pushed MPLS label when there is neither an IP header nor a label to copy it from: 0, as OpenFlow
+     * sets fields a push has no source for (and the OpenFlow 1.3 conformance suite expects; Open vSwitch uses 64).
+     */
+    public static final int DEFAULT_MPLS_TTL = 0;
     /** Size of the backbone header pushed by push_pbb: B-DA, B-SA, EtherType, I-TAG. */
     public static final int PBB_PUSH_LEN = 18;
 
@@ -228,6 +233,7 @@ public final class PacketEditor {
         move(p, p.start, p.start + VLAN_TAG_LEN, ETH_TYPE_OFFSET);
         p.start += VLAN_TAG_LEN;
         p.length -= VLAN_TAG_LEN;
+        keepMinimumLength(p, p.length + VLAN_TAG_LEN);
         int t = p.u16(p.ethTypeOffset);
         if (t == ETH_TYPE_VLAN || t == ETH_TYPE_QINQ) reparse(p); // a third tag becomes the inner one
     }
@@ -262,6 +268,7 @@ public final class PacketEditor {
         move(p, p.start, p.start + MPLS_LSE_LEN, p.l2_5 - p.start);
         p.start += MPLS_LSE_LEN;
         p.length -= MPLS_LSE_LEN;
+        keepMinimumLength(p, p.length + MPLS_LSE_LEN);
         p.ethTypeOffset += MPLS_LSE_LEN;
         p.put16(p.ethTypeOffset, ethType);
         reparse(p);
@@ -292,10 +299,23 @@ public final class PacketEditor {
     /** Removes the backbone header: the customer frame after the I-TAG becomes the frame. */
     public static void popPbb(Packet p) {
         if (ethType(p) != ETH_TYPE_PBB || p.l2_5 < 0) return;
-        int customer = p.l2_5 + PBB_CUSTOMER_OFFSET;
+        int customer = p.l2_5 + PBB_CUSTOMER_OFFSET, before = p.length;
         p.length -= customer - p.start;
         p.start = customer;
+        keepMinimumLength(p, before);
         reparse(p);
+    }
+
+    /**
+     * A pop that takes a frame below Ethernet's minimum (60 bytes without FCS) pads it back with zeros to what it
+     * was, at most 60 bytes: a minimum-size frame stays one, as if its sender's NIC had padded it (the IP and ARP
+     * parsers read their own lengths, so the padding changes no field). Short frames that arrive stay short.
+     */
+    private static void keepMinimumLength(Packet p, int before) {
+        int want = Math.min(before, PacketComposer.MIN_FRAME);
+        if (p.length >= want || p.end() + want - p.length > p.capacity()) return;
+        p.buffer().asSlice(p.end(), want - p.length).fill((byte) 0);
+        p.length = want;
     }
 
     public static void setMplsTtl(Packet p, int ttl) {
@@ -381,11 +401,19 @@ public final class PacketEditor {
         }
     }
 
+    /**
+     * Rewrites the IP protocol / IPv6 next header. The L4 bytes stay as they are, and so does the checksum field
+     * they carry: if it covers the pseudo-header (TCP, UDP, ICMPv6 of the protocol that was there), it is updated
+     * for the pseudo-header's new protocol word, exactly as a sender that wrote those bytes under the new protocol
+     * number would have computed it (what the OpenFlow conformance suite expects too).
+     */
     private static void setIpProto(Packet p, int et, int proto) {
         if (p.l3 < 0) return;
+        int oldProto = l4Proto(p, et);
+        int l4c = pseudoChecksumOffset(p, oldProto);
         if (et == ETH_TYPE_IPV4) {
-            int word = p.u8(p.l3 + IPV4_TTL_OFFSET) << 8 | proto;
-            replace16(p, p.l3 + IPV4_TTL_OFFSET, word, p.l3 + IPV4_CSUM_OFFSET, -1, false);
+            int ttl = p.u8(p.l3 + IPV4_TTL_OFFSET);
+            replace16(p, p.l3 + IPV4_TTL_OFFSET, ttl << 8 | proto, p.l3 + IPV4_CSUM_OFFSET, -1, false);
         } else if (et == ETH_TYPE_IPV6) {
             int at = ipv6ProtoOffset(p);
             if (at < 0) return;
@@ -393,12 +421,9 @@ public final class PacketEditor {
         } else {
             return;
         }
-        // The L4 bytes now read as another protocol: give them that protocol's checksum, when the whole
-        // datagram is here (not for fragments, whose checksum covers data we do not have).
-        FlowKey k = reparse(p);
-        if (p.l4 >= 0 && k.get(Field.NW_FRAG) == 0 && !p.truncated) {
-            PacketComposer.fillL4Checksum(p, p.l3, p.l4, ipEnd(p, et), proto, et == ETH_TYPE_IPV6);
-        }
+        // The pseudo-header's (zero, protocol) word: only the L4 checksum covers it.
+        if (l4c >= 0 && oldProto >= 0 && oldProto != proto) updateL4Checksum(p, p.l3, l4c, oldProto == IPPROTO_UDP, oldProto, proto);
+        reparse(p);
     }
 
     /**
@@ -512,13 +537,17 @@ public final class PacketEditor {
         if (old == word) return;
         p.put16(at, word);
         if (csum1 >= 0 && !partialUpdate(p, at, csum1, old, word)) p.put16(csum1, Checksums.update(p.u16(csum1), old, word));
-        if (csum2 >= 0 && !partialUpdate(p, at, csum2, old, word)) {
-            int c = p.u16(csum2);
-            if (udp2 && c == 0) return;
-            c = Checksums.update(c, old, word);
-            if (udp2 && c == 0) c = 0xffff;
-            p.put16(csum2, c);
-        }
+        if (csum2 >= 0) updateL4Checksum(p, at, csum2, udp2, old, word);
+    }
+
+    /** Updates the L4 checksum at {@code csum} for the 16-bit word at {@code at} changed from {@code old} to {@code word}. */
+    private static void updateL4Checksum(Packet p, int at, int csum, boolean udp, int old, int word) {
+        if (partialUpdate(p, at, csum, old, word)) return;
+        int c = p.u16(csum);
+        if (udp && c == 0) return;
+        c = Checksums.update(c, old, word);
+        if (udp && c == 0) c = 0xffff;
+        p.put16(csum, c);
     }
 
     /**

@@ -633,7 +633,8 @@ final class Translator {
     }
 
     /**
-     * Picks a select group's bucket from a hash of the flow's addresses and ports, weighted, among live buckets.
+     * Picks a select group's bucket from a hash of the flow's addresses (MAC, and IPv4, IPv6 or ARP's) and ports,
+     * weighted, among live buckets.
      * The hashed fields are un-wildcarded so the megaflow keeps the choice for exactly this flow.
      */
     private Bucket select(Group g) {
@@ -669,6 +670,10 @@ final class Translator {
         if (t == Prerequisite.ETH_IPV4) {
             unwildcard(Field.IPV4_SRC);
             unwildcard(Field.IPV4_DST);
+            h = mix(h, work.words[FlowKey.W_IPV4]);
+        } else if (t == Prerequisite.ETH_ARP) { // ARP's IPv4 addresses: flows between hosts spread like IP's do
+            unwildcard(Field.ARP_SPA);
+            unwildcard(Field.ARP_TPA);
             h = mix(h, work.words[FlowKey.W_IPV4]);
         } else if (t == Prerequisite.ETH_IPV6) {
             unwildcard(Field.IPV6_SRC);

@@ -10,6 +10,15 @@ import java.util.zip.CRC32C;
  */
 final class ChecksumVerifier {
     static String check(Packet packet) {
+        return check(packet, -1, -1);
+    }
+
+    /**
+     * Like {@link #check(Packet)}, but reads the L4 checksum where protocol {@code layoutProto} keeps it, with the
+     * pseudo-header of the protocol the IP header now names: what a set ip_proto must leave valid. Returns null
+     * when the L4 header no longer starts {@code l4Offset} bytes into the frame (it reads as something else now).
+     */
+    static String check(Packet packet, int layoutProto, int l4Offset) {
         Packet p = Packet.of(packet.toBytes());
         FlowKey key = new FlowKey();
         PacketParser.parse(p, 0, key);
@@ -30,6 +39,7 @@ final class ChecksumVerifier {
         if (p.l4 < 0 || key.get(io.vswitch.datapath.flow.Field.NW_FRAG) != 0) return null;
         int l4 = p.l4 - s;
         int proto = key.ipProto();
+        if (layoutProto >= 0 && l4 != l4Offset) return null;
         int len = ipEnd - l4;
         long pseudo = 0;
         if (et == 0x0800) {
@@ -38,7 +48,7 @@ final class ChecksumVerifier {
             for (int i = 8; i < 40; i += 2) pseudo += u16(b, l3 + i);
         }
         pseudo += proto + (len & 0xffff) + (len >>> 16);
-        switch (proto) {
+        switch (layoutProto >= 0 ? layoutProto : proto) {
             case 6: return sum(b, l4, ipEnd, pseudo) == 0xffff ? null : "bad TCP checksum";
             case 17:
                 if (u16(b, l4 + 6) == 0) return null;

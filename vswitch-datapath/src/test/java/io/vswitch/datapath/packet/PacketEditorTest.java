@@ -39,8 +39,10 @@ class PacketEditorTest {
                         FlowKey k = new FlowKey();
                         PacketParser.parse(p, 0, k);
                         long v = rnd.nextLong(), lo = rnd.nextLong();
+                        int proto = k.ipProto(), l4 = p.l4 - p.start;
                         PacketEditor.setField(p, f, v, lo);
-                        String bad = ChecksumVerifier.check(p);
+                        // set ip_proto keeps the L4 bytes: their checksum stays where the old protocol has it
+                        String bad = f == IP_PROTO ? ChecksumVerifier.check(p, proto, l4) : ChecksumVerifier.check(p);
                         assertNull(bad, () -> bad + " after " + f + " on " + sample);
                         if (FlowKeyEditor.setField(k, f, v, lo)) {
                             FlowKey r = reparse(p);
@@ -64,6 +66,23 @@ class PacketEditorTest {
             assertNotEquals(tcpCsum, p.u16(p.l4 + 16));
             assertNull(ChecksumVerifier.check(p));
             assertEquals(ip4(192, 168, 7, 9), reparse(p).get(IPV4_DST));
+        }
+
+        /** Frames of the OpenFlow 1.3 conformance suite (os-ken): set ip_proto 6 -> 17 on IPv4 and IPv6 TCP. */
+        @Test
+        void ipProtoKeepsTheL4BytesAndUpdatesTheirChecksumForThePseudoHeader() {
+            String[][] cases = {
+                {"22222222222212111111111108004520004b000000004006db1ec0a80a0ac0a814142b6708ae000000000000000060000000cb4c0000000000000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
+                 "22222222222212111111111108004520004b000000004011db13c0a80a0ac0a814142b6708ae000000000000000060000000cb410000000000000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"},
+                {"22222222222212111111111186dd620000640037064000100000000000000000000000000010002000000000000000000000000000202b6708ae0000000000000000600000006a5c0000000000000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
+                 "22222222222212111111111186dd620000640037114000100000000000000000000000000010002000000000000000000000000000202b6708ae0000000000000000600000006a510000000000000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"}};
+            for (String[] c : cases) {
+                Packet p = Packet.of(HexFormat.of().parseHex(c[0]));
+                PacketParser.parse(p, 0, new FlowKey());
+                PacketEditor.setField(p, IP_PROTO, 17, 0);
+                assertEquals(c[1], hex(p));
+                assertEquals(17, reparse(p).ipProto());
+            }
         }
 
         @Test
@@ -194,7 +213,7 @@ class PacketEditorTest {
         }
 
         @Test
-        void pushOnNonIpUses64AndOnMplsCopiesTop() {
+        void pushOnNonIpUsesTheDefaultAndOnMplsCopiesTop() {
             Packet p = packet(ARP_REQUEST);
             PacketParser.parse(p, 0, new FlowKey());
             PacketEditor.pushMpls(p, 0x8848);
@@ -241,6 +260,25 @@ class PacketEditorTest {
             assertEquals(1, k.ipProto());
             assertEquals(ip4(10, 0, 0, 9), k.get(IPV4_DST));
             assertNull(ChecksumVerifier.check(p));
+        }
+
+        /**
+         * The conformance suite's 60-byte MPLS/IPv4/ICMP frame: the pop leaves 56 bytes, padded back to 60 with
+         * zeros; a frame that was shorter than 60 before the pop is not padded beyond what it was.
+         */
+        @Test
+        void popKeepsAMinimumSizeFrameMinimumSize() {
+            String in = "22222222222212111111111188470006474045200024000000004001db4ac0a80a0ac0a81414080059da000000000123456789abcdef000000000000";
+            Packet p = Packet.of(HexFormat.of().parseHex(in));
+            PacketParser.parse(p, 0, new FlowKey());
+            PacketEditor.popMpls(p, 0x0800);
+            assertEquals("222222222222121111111111080045200024000000004001db4ac0a80a0ac0a81414080059da000000000123456789abcdef00000000000000000000", hex(p));
+            assertNull(ChecksumVerifier.check(p));
+
+            p = Packet.of(HexFormat.of().parseHex(in.substring(0, 2 * 58)));
+            PacketParser.parse(p, 0, new FlowKey());
+            PacketEditor.popMpls(p, 0x0800);
+            assertEquals(58, p.length);
         }
 
         @Test

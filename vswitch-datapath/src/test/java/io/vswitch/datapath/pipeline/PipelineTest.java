@@ -255,18 +255,30 @@ class PipelineTest {
             assertEquals(1, g.buckets.get(1).packets());
         }
 
-        @Test
-        void selectGroupKeepsAFlowOnOneBucketAndSpreadsFlows() {
+        /** Sends 64 flows, {@code flow.apply(i)} for i in 1..64, twice each through a 1:1 select group; the ports used. */
+        private Set<String> selectBucketsUsed(java.util.function.IntFunction<String> flow) {
             Bridge b = withGroup(Group.Type.SELECT, List.of(out(1, Bucket.WATCH_ANY, new Action.Output(2)),
                     out(1, Bucket.WATCH_ANY, new Action.Output(3))));
             Set<String> used = new HashSet<>();
-            for (int sport = 1000; sport < 1064; sport++) {
-                String pkt = TCP.replace("tp_src=1000", "tp_src=" + sport);
+            for (int i = 1; i <= 64; i++) {
+                String pkt = flow.apply(i);
                 List<String> first = b.send(pkt);
                 assertEquals(first, b.send(pkt), "a flow sticks to its bucket");
                 used.addAll(first);
             }
-            assertEquals(Set.of("2", "3"), used, "64 flows use both buckets");
+            return used;
+        }
+
+        @Test
+        void selectGroupKeepsAFlowOnOneBucketAndSpreadsFlows() {
+            assertEquals(Set.of("2", "3"), selectBucketsUsed(i -> TCP.replace("tp_src=1000", "tp_src=" + (1000 + i))),
+                    "64 flows use both buckets");
+        }
+
+        @Test
+        void selectGroupSpreadsArpByItsAddresses() {
+            assertEquals(Set.of("2", "3"), selectBucketsUsed(i -> "in_port=1,arp,dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:02,"
+                    + "arp_op=1,arp_spa=10.0.0." + i + ",arp_tpa=10.0.1." + i), "ARP between 64 host pairs (same MACs) uses both buckets");
         }
 
         @Test

@@ -247,8 +247,16 @@ final class OfChannelHandler extends ChannelInboundHandlerAdapter {
             case OFHello h -> { }
             case OFFeaturesRequest f -> write(featuresReply(xid));
             case OFGetConfigRequest g -> write(factory.buildGetConfigReply().setXid(xid)
-                    .setFlags(EnumSet.noneOf(OFConfigFlags.class)).setMissSendLen(missSendLen).build());
-            case OFSetConfig s -> missSendLen = s.getMissSendLen();
+                    .setFlags(be.pipeline().dropFragments() ? EnumSet.of(OFConfigFlags.FRAG_DROP) : EnumSet.noneOf(OFConfigFlags.class))
+                    .setMissSendLen(missSendLen).build());
+            case OFSetConfig s -> {
+                // Fragment handling is the switch's (every connection sees it); miss_send_len is this connection's.
+                if (s.getFlags().contains(OFConfigFlags.FRAG_REASM)) {
+                    throw new Rejection(10 /* OFPET_SWITCH_CONFIG_FAILED */, 0 /* OFPSCFC_BAD_FLAGS */, "fragment reassembly is not supported");
+                }
+                be.pipeline().setDropFragments(s.getFlags().contains(OFConfigFlags.FRAG_DROP));
+                missSendLen = s.getMissSendLen();
+            }
             case OFBarrierRequest b -> write(factory.buildBarrierReply().setXid(xid).build());
             case OFRoleRequest rr -> write(roleRequest(rr));
             case OFFlowMod fm -> {

@@ -444,4 +444,20 @@ class OfChannelHandlerTest {
         OFErrorMsg badTable = (OFErrorMsg) exchange(of13.buildTableMod().setXid(85).setTableId(TableId.of(254)).setConfig(0).build());
         assertEquals(OFErrorType.TABLE_MOD_FAILED, badTable.getErrType());
     }
+
+    @Test
+    void setConfigFragmentHandling() {
+        handshake13();
+        send(of13.buildSetConfig().setXid(90).setFlags(java.util.EnumSet.of(OFConfigFlags.FRAG_DROP)).setMissSendLen(200).build());
+        assertTrue(pipeline.dropFragments());
+        OFGetConfigReply c = (OFGetConfigReply) exchange(of13.buildGetConfigRequest().setXid(91).build());
+        assertTrue(c.getFlags().contains(OFConfigFlags.FRAG_DROP), c.toString());
+        assertEquals(200, c.getMissSendLen());
+        OFErrorMsg reasm = (OFErrorMsg) exchange(of13.buildSetConfig().setXid(92).setFlags(java.util.EnumSet.of(OFConfigFlags.FRAG_REASM))
+                .setMissSendLen(128).build());
+        assertEquals(OFErrorType.SWITCH_CONFIG_FAILED, reasm.getErrType());
+        assertTrue(pipeline.dropFragments(), "a refused set-config changes nothing");
+        send(of13.buildSetConfig().setXid(93).setFlags(java.util.EnumSet.noneOf(OFConfigFlags.class)).setMissSendLen(128).build());
+        assertFalse(pipeline.dropFragments());
+    }
 }

@@ -101,6 +101,29 @@ class OpenFlowInteropTest extends DaemonTestBase {
     }
 
     @Test
+    void modPortAndFragmentHandling() throws Exception {
+        String p1 = net.host("h1", "10.0.0.1"), p2 = net.host("h2", "10.0.0.2");
+        ok("add-port", "br0", p1, "ofport=1");
+        ok("add-port", "br0", p2, "ofport=2");
+        ofctlOk("add-flow", "in_port=1,actions=output:2");
+        ofctlOk("add-flow", "in_port=2,actions=output:1");
+        assertTrue(net.ping("h1", "10.0.0.2", 2));
+        ofctlOk("mod-port", "2", "no-forward");
+        String desc = ofctlOk("dump-ports-desc");
+        assertTrue(desc.matches("(?s).* 2\\(" + p2 + "\\):.*config: +NO_FWD.*"), desc);
+        assertFalse(net.ping("h1", "10.0.0.2", 1), "port 2 forwards nothing");
+        ofctlOk("mod-port", "2", "forward");
+        assertTrue(net.ping("h1", "10.0.0.2", 2), "forwarding again");
+
+        ofctlOk("set-frags", "drop");
+        assertEquals("drop", ofctlOk("get-frags").strip());
+        Result reasm = ofctl("set-frags", "reassemble");
+        assertNotEquals(0, reasm.exit(), reasm.output());
+        ofctlOk("set-frags", "normal");
+        assertEquals("normal", ofctlOk("get-frags").strip());
+    }
+
+    @Test
     void groupsMetersTablesAndAggregates() {
         String p1 = net.host("h1", "10.0.0.1"), p2 = net.host("h2", "10.0.0.2");
         ok("add-port", "br0", p1, "ofport=1");

@@ -67,6 +67,7 @@ public final class Pipeline {
     private volatile boolean invalidTtlToController;
     private volatile boolean tableMissToController;
     private volatile boolean failOpen;
+    private volatile boolean dropFragments;
 
     public Pipeline() {
         this(DEFAULT_TABLES, System::nanoTime);
@@ -133,6 +134,23 @@ public final class Pipeline {
     }
 
     public boolean failOpen() { return failOpen; }
+
+    public boolean dropFragments() { return dropFragments; }
+
+    /**
+     * OpenFlow's fragment handling (OFPC_FRAG_DROP when on, OFPC_FRAG_NORMAL when off): IP fragments are dropped
+     * before the tables see them.
+     */
+    public void setDropFragments(boolean on) {
+        long stamp = lock.writeLock();
+        try {
+            if (dropFragments == on) return;
+            dropFragments = on;
+            invalidateWhere(t -> true);
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
 
     /**
      * Fail-open (Open vSwitch's fail-standalone after its controllers are lost): every received packet is switched

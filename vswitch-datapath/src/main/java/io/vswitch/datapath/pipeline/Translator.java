@@ -105,6 +105,8 @@ final class Translator {
         if (packetOut == null) {
             if (inPortHas(Ports.CONFIG_NO_RECV)) {
                 note("in_port " + OfPort.name(work.inPort()) + " has no_recv: drop");
+            } else if (pipeline.dropFragments() && isFragment()) {
+                note("IP fragment, and fragment handling is drop: drop");
             } else if (pipeline.failOpen()) {
                 note("fail-open (no controller): NORMAL");
                 applyList(FAIL_OPEN_ACTIONS, null);
@@ -311,6 +313,12 @@ final class Translator {
             note("-> drop (invalid TTL)");
         }
         return false;
+    }
+
+    private boolean isFragment() {
+        if (!isIp()) return false;
+        unwildcard(Field.NW_FRAG);
+        return (work.get(Field.NW_FRAG) & FlowKey.FRAG_ANY) != 0;
     }
 
     private boolean isIp() {

@@ -462,6 +462,20 @@ class PipelineTest {
     }
 
     @Test
+    void fragmentHandlingDropDropsFragmentsOnly() {
+        Bridge b = new Bridge(3).flows("priority=0,actions=output:2");
+        String first = TCP.replace("tcp,", "tcp,nw_frag=first,"), later = "in_port=1,ip,nw_proto=6,nw_frag=later,nw_src=10.0.0.1,nw_dst=10.0.0.2";
+        assertEquals(List.of("2"), b.send(first), "fragment handling normal: fragments go through the tables");
+        b.pipeline.setDropFragments(true);
+        assertEquals(List.of(), b.send(first), "the cached decision was invalidated");
+        assertEquals(List.of(), b.send(later));
+        assertEquals(List.of("2"), b.send(TCP), "whole packets still go through");
+        assertTrue(b.trace(later).contains("fragment handling is drop"), b.trace(later));
+        b.pipeline.setDropFragments(false);
+        assertEquals(List.of("2"), b.send(later));
+    }
+
+    @Test
     void traceExplainsEachTable() {
         Bridge b = new Bridge(3).flows("table=0,priority=10,ip,actions=goto_table:1", "table=1,priority=5,tcp,tp_dst=80,actions=output:2");
         String t = b.trace(TCP);

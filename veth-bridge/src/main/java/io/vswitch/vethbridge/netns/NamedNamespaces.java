@@ -57,7 +57,7 @@ public final class NamedNamespaces {
         }
         Files.createDirectories(REGISTRY_DIR);
         Path marker = REGISTRY_DIR.resolve(name);
-        Files.writeString(marker, "owner=" + owner.tag() + "\n");
+        writeMarker(marker, owner);
         try {
             Namespaces.createMountPoint(path.toString());
         } catch (LinuxException e) {
@@ -125,14 +125,44 @@ public final class NamedNamespaces {
 
     /** The named namespaces whose marker names {@code owner} (null: any owner of ours), sorted. */
     public static List<String> owned(Owner owner) throws IOException {
+        removeStaleTemporaries();
         List<String> out = new ArrayList<>();
         for (String n : names(REGISTRY_DIR)) {
+            if (n.startsWith(TMP_PREFIX)) continue;
             Optional<String> tag = ownerOf(n);
             if (tag.isPresent() && (owner == null || owner.tag().equals(tag.get()))) {
                 out.add(n);
             }
         }
         return out;
+    }
+
+    /**
+     * Writes a marker whole or not at all (a temporary file renamed into place): a process killed while writing
+     * must not leave an empty marker that no cleanup could attribute. A temporary file a killed process left is
+     * named after its pid, and {@link #owned} removes it once that process is gone.
+     */
+    private static void writeMarker(Path marker, Owner owner) throws IOException {
+        Path tmp = marker.resolveSibling(TMP_PREFIX + ProcessHandle.current().pid() + "." + marker.getFileName());
+        Files.writeString(tmp, "owner=" + owner.tag() + "\n");
+        Files.move(tmp, marker, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static final String TMP_PREFIX = ".tmp.";
+
+    /** Removes the temporary markers of processes that died while writing one. */
+    private static void removeStaleTemporaries() throws IOException {
+        for (String n : names(REGISTRY_DIR)) {
+            if (!n.startsWith(TMP_PREFIX)) continue;
+            String rest = n.substring(TMP_PREFIX.length());
+            int dot = rest.indexOf('.');
+            try {
+                long pid = Long.parseLong(dot < 0 ? rest : rest.substring(0, dot));
+                if (ProcessHandle.of(pid).isEmpty()) Files.deleteIfExists(REGISTRY_DIR.resolve(n));
+            } catch (NumberFormatException notOurs) {
+                // not a name we write
+            }
+        }
     }
 
     /** The owner tag in the marker of {@code name}, if we made it. */

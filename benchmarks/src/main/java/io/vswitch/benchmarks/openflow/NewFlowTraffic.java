@@ -1,5 +1,6 @@
 package io.vswitch.benchmarks.openflow;
 
+import io.vswitch.benchmarks.forwarding.PacedSender;
 import io.vswitch.linux.AfPacketSocket;
 import io.vswitch.linux.Epoll;
 import java.lang.foreign.Arena;
@@ -66,8 +67,8 @@ public final class NewFlowTraffic {
     private static void send(Map<String, String> o) throws Exception {
         double seconds = Args.doubleArg(o, "seconds", 5, 0.1, 3600);
         double rate = Args.doubleArg(o, "rate", 0, 0, 1e8);
-        byte[] dst = mac(Args.req(o, "dst-mac")), src = mac(Args.req(o, "src-mac"));
-        int dstIp = ip(Args.req(o, "dst-ip"));
+        byte[] dst = PacedSender.mac(Args.req(o, "dst-mac")), src = PacedSender.mac(Args.req(o, "src-mac"));
+        byte[] dstIp = PacedSender.ip(Args.req(o, "dst-ip"));
         try (Arena arena = Arena.ofConfined(); AfPacketSocket socket = AfPacketSocket.open(Args.req(o, "iface"), BATCH)) {
             MemorySegment[] frames = new MemorySegment[BATCH];
             int[] starts = new int[BATCH], lengths = new int[BATCH];
@@ -82,7 +83,7 @@ public final class NewFlowTraffic {
                 f.set(SHORT_BE, 20, (short) 0x4000); // DF
                 f.set(ValueLayout.JAVA_BYTE, 22, (byte) 64);
                 f.set(ValueLayout.JAVA_BYTE, 23, (byte) 17);
-                f.set(INT_BE, 30, dstIp);
+                MemorySegment.copy(dstIp, 0, f, ValueLayout.JAVA_BYTE, 30, 4);
                 f.set(SHORT_BE, 36, (short) 9);
                 f.set(SHORT_BE, 38, (short) (SIZE - 34));
                 f.set(INT_BE, OFF_MAGIC, MAGIC);
@@ -185,21 +186,5 @@ public final class NewFlowTraffic {
 
     private static double pct(long[] sorted, int n, double q) {
         return n == 0 ? 0 : sorted[Math.min(n - 1, (int) (n * q))] / 1e3;
-    }
-
-    static byte[] mac(String s) {
-        String[] p = s.split(":");
-        if (p.length != 6) throw new IllegalArgumentException("bad MAC " + s);
-        byte[] b = new byte[6];
-        for (int i = 0; i < 6; i++) b[i] = (byte) Integer.parseInt(p[i], 16);
-        return b;
-    }
-
-    static int ip(String s) {
-        String[] p = s.split("\\.");
-        if (p.length != 4) throw new IllegalArgumentException("bad IPv4 address " + s);
-        int a = 0;
-        for (String x : p) a = (a << 8) | Integer.parseInt(x);
-        return a;
     }
 }

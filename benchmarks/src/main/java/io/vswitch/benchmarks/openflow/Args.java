@@ -30,16 +30,9 @@ final class Args {
     }
 
     static int intArg(Map<String, String> o, String key, int dflt, int min, int max) {
-        String v = o.get(key);
-        if (v == null) return dflt;
-        int n;
-        try {
-            n = Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + key + " must be an integer, got " + v);
-        }
-        if (n < min || n > max) throw new IllegalArgumentException("--" + key + " must be " + min + ".." + max + ", got " + n);
-        return n;
+        double d = doubleArg(o, key, dflt, min, max);
+        if (d != Math.rint(d)) throw new IllegalArgumentException("--" + key + " must be an integer, got " + o.get(key));
+        return (int) d;
     }
 
     static double doubleArg(Map<String, String> o, String key, double dflt, double min, double max) {

@@ -142,7 +142,8 @@ public final class PacedSender {
         return f;
     }
 
-    static byte[] mac(String s) {
+    /** "02:00:00:00:00:01" → 6 bytes. */
+    public static byte[] mac(String s) {
         String[] p = s.split(":");
         if (p.length != 6) throw new IllegalArgumentException("bad MAC " + s);
         byte[] b = new byte[6];
@@ -150,7 +151,8 @@ public final class PacedSender {
         return b;
     }
 
-    static byte[] ip(String s) {
+    /** "10.0.0.1" → 4 bytes, network order. */
+    public static byte[] ip(String s) {
         String[] p = s.split("\\.");
         if (p.length != 4) throw new IllegalArgumentException("bad IPv4 address " + s);
         byte[] b = new byte[4];

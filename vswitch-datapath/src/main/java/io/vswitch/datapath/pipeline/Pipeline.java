@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.LongSupplier;
@@ -60,7 +59,7 @@ public final class Pipeline {
     private final FlowModValidator validator;
     private final LongSupplier clock;
     private final StampedLock lock = new StampedLock();
-    private final Set<CachedDecision> cached = ConcurrentHashMap.newKeySet();
+    private final CachedDecisions cached = new CachedDecisions();
     private final AtomicLong macChanges = new AtomicLong();
     private final AtomicLong changes = new AtomicLong();
     private volatile FlowRemovedListener flowRemovedListener = (e, r, n) -> { };
@@ -303,8 +302,13 @@ public final class Pipeline {
     }
 
     private void invalidateWhere(Predicate<Translation> affected) {
+        invalidateAmong(cached.all(), affected);
+    }
+
+    /** Invalidates the decisions among {@code candidates} (a superset of those the change can affect) it affects. */
+    private void invalidateAmong(Iterable<CachedDecision> candidates, Predicate<Translation> affected) {
         changes.incrementAndGet();
-        for (CachedDecision d : cached) {
+        for (CachedDecision d : candidates) {
             if (affected.test(d.translation())) {
                 d.invalidate();
                 cached.remove(d);
@@ -363,7 +367,12 @@ public final class Pipeline {
         FlowEntry e = tables.insert(mod, old, now);
         long[] value = e.match.valueWords(), mask = e.match.maskWords();
         int prio = e.priority, tableId = e.tableId;
-        invalidateWhere(t -> (old != null && t.usesRule(old)) || t.affectedByAdd(tableId, value, mask, prio));
+        if (old == null && tableId == 0) {
+            // The common case (a controller adding flows): only the decisions CachedDecisions finds can be affected.
+            invalidateAmong(cached.candidatesForTable0Add(value, mask), t -> t.affectedByAdd(0, value, mask, prio));
+        } else {
+            invalidateWhere(t -> (old != null && t.usesRule(old)) || t.affectedByAdd(tableId, value, mask, prio));
+        }
     }
 
     private void modify(FlowMod mod) {

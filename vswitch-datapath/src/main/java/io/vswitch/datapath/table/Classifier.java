@@ -49,6 +49,11 @@ public final class Classifier {
         int size;           // buckets
         int entries;        // flow entries
         int maxPriority = -1;
+        /**
+         * How many entries have {@link #maxPriority} (Open vSwitch's {@code max_count}): removing one of them
+         * rescans the subtable only when it was the last, so deleting n entries of one priority costs O(n), not O(n²).
+         */
+        int maxCount;
 
         Subtable(long[] mask) {
             this.mask = mask;
@@ -110,12 +115,38 @@ public final class Classifier {
             }
         }
 
-        void recomputeMaxPriority() {
-            int max = -1;
+        /** Counts {@code priority} in: returns whether the subtable's highest priority rose. */
+        boolean added(int priority) {
+            if (priority > maxPriority) {
+                maxPriority = priority;
+                maxCount = 1;
+                return true;
+            }
+            if (priority == maxPriority) maxCount++;
+            return false;
+        }
+
+        /** Counts {@code priority} out: returns whether the subtable's highest priority fell (a rescan, rarely). */
+        boolean removed(int priority) {
+            if (priority != maxPriority || --maxCount > 0) return false;
+            int max = -1, count = 0;
             for (Bucket head : heads) {
-                for (Bucket b = head; b != null; b = b.next) max = Math.max(max, b.entries[0].priority);
+                for (Bucket b = head; b != null; b = b.next) {
+                    for (FlowEntry e : b.entries) { // highest first: stop at the first below the best so far
+                        if (e.priority > max) {
+                            max = e.priority;
+                            count = 1;
+                        } else if (e.priority == max) {
+                            count++;
+                        } else {
+                            break;
+                        }
+                    }
+                }
             }
             maxPriority = max;
+            maxCount = count;
+            return true;
         }
     }
 
@@ -220,10 +251,7 @@ public final class Classifier {
         st.findOrCreate(value, st.hashKey(value)).insert(e);
         st.entries++;
         count++;
-        if (created || e.priority > st.maxPriority) {
-            st.maxPriority = Math.max(st.maxPriority, e.priority);
-            reorder();
-        }
+        if (st.added(e.priority) || created) reorder();
     }
 
     public boolean remove(FlowEntry e) {
@@ -239,8 +267,7 @@ public final class Classifier {
         if (st.entries == 0) {
             byMask.remove(new MaskKey(mask));
             reorder();
-        } else if (e.priority == st.maxPriority) {
-            st.recomputeMaxPriority();
+        } else if (st.removed(e.priority)) {
             reorder();
         }
         return true;

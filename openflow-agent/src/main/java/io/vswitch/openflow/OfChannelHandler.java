@@ -121,6 +121,12 @@ final class OfChannelHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         this.ctx = ctx;
         if (msg instanceof Received r) {
@@ -294,7 +300,8 @@ final class OfChannelHandler extends ChannelInboundHandlerAdapter {
             }
             default -> throw new Rejection(Rejection.BAD_REQUEST, Rejection.BRC_BAD_TYPE, "unsupported message " + m.getType());
         }
-        ctx.flush();
+        // Replies are flushed once per read burst (channelReadComplete): a controller pipelining thousands of
+        // flow-mods and requests gets its answers in a few writes, not a syscall per message.
     }
 
     /**

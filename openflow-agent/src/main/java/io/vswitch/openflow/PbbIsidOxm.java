@@ -98,7 +98,9 @@ final class PbbIsidOxm {
     private static boolean mayHold(ByteBuf b, int from, int to, boolean toWire) {
         if (to - from < MP_HEADER || (b.getByte(from) != 4 && b.getByte(from) != 5)) return false;
         int x = toWire ? STANDIN : WIRE, y = toWire ? STANDIN_MASKED : WIRE_MASKED;
+        byte first = (byte) (x >>> 24); // both headers start with their class's high byte: test it before reading 4
         for (int i = from + 8; i + 4 <= to; i++) {
+            if (b.getByte(i) != first) continue;
             int h = b.getInt(i);
             if (h == x || h == y) return true;
         }

@@ -82,6 +82,8 @@ public enum Field {
     private final Prerequisite prerequisites;
     /** All-ones over the field's width (-1 for fields of 64 bits or more). */
     public final long valueMask;
+    /** Computed once: flow-mod validation asks for it per matched field (a profile showed the lower-casing). */
+    private final String oxmName;
 
     Field(int oxmField, int wireBytes, int bits, int word, int shift, boolean maskable, Prerequisite prerequisites) {
         this.oxmField = oxmField;
@@ -92,6 +94,7 @@ public enum Field {
         this.maskable = maskable;
         this.prerequisites = prerequisites;
         this.valueMask = bits >= 64 ? -1L : (1L << bits) - 1;
+        this.oxmName = name().toLowerCase(java.util.Locale.ROOT);
     }
 
     public boolean is128() {
@@ -108,7 +111,7 @@ public enum Field {
 
     /** Lower-case name as in OpenFlow's OXM list ("eth_dst", "ipv6_nd_target"). */
     public String oxmName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return oxmName;
     }
 
     private static final Field[] BY_OXM = new Field[64];

@@ -28,14 +28,18 @@ public final class FlowMatch {
     private final long[] value;
     private final long[] mask;
     private final List<Entry> entries;
-    private final int hash;
+    private final int hash, maskHash;
 
     private FlowMatch(long[] value, long[] mask, List<Entry> entries) {
         this.value = value;
         this.mask = mask;
         this.entries = entries;
-        this.hash = 31 * Arrays.hashCode(value) + Arrays.hashCode(mask);
+        this.maskHash = Arrays.hashCode(mask);
+        this.hash = 31 * Arrays.hashCode(value) + maskHash;
     }
+
+    /** {@code Arrays.hashCode(maskWords())}, computed once (the classifier finds subtables by mask). */
+    public int maskHash() { return maskHash; }
 
     /** Whether a packet with this key matches. */
     public boolean matches(FlowKey key) {

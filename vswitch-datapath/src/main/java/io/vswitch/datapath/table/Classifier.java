@@ -199,8 +199,16 @@ public final class Classifier {
         final int hash;
 
         MaskKey(long[] mask) {
+            this(mask, Arrays.hashCode(mask));
+        }
+
+        MaskKey(long[] mask, int hash) {
             this.mask = mask;
-            this.hash = Arrays.hashCode(mask);
+            this.hash = hash;
+        }
+
+        MaskKey(FlowMatch m) {
+            this(m.maskWords(), m.maskHash());
         }
 
         @Override public boolean equals(Object o) { return o instanceof MaskKey k && Arrays.equals(mask, k.mask); }
@@ -239,12 +247,11 @@ public final class Classifier {
     }
 
     public void insert(FlowEntry e) {
-        long[] mask = e.match.maskWords();
-        MaskKey mk = new MaskKey(mask);
+        MaskKey mk = new MaskKey(e.match);
         Subtable st = byMask.get(mk);
         boolean created = st == null;
         if (created) {
-            st = new Subtable(mask);
+            st = new Subtable(e.match.maskWords());
             byMask.put(mk, st);
         }
         long[] value = e.match.valueWords();
@@ -255,8 +262,7 @@ public final class Classifier {
     }
 
     public boolean remove(FlowEntry e) {
-        long[] mask = e.match.maskWords();
-        Subtable st = byMask.get(new MaskKey(mask));
+        Subtable st = byMask.get(new MaskKey(e.match));
         if (st == null) return false;
         long[] value = e.match.valueWords();
         Bucket b = st.find(value, st.hashKey(value));
@@ -265,7 +271,7 @@ public final class Classifier {
         st.entries--;
         count--;
         if (st.entries == 0) {
-            byMask.remove(new MaskKey(mask));
+            byMask.remove(new MaskKey(e.match));
             reorder();
         } else if (st.removed(e.priority)) {
             reorder();
@@ -275,7 +281,7 @@ public final class Classifier {
 
     /** The entry with exactly this match and priority (the "strict" identity of OpenFlow), or null. */
     public FlowEntry findExact(FlowMatch match, int priority) {
-        Subtable st = byMask.get(new MaskKey(match.maskWords()));
+        Subtable st = byMask.get(new MaskKey(match));
         if (st == null) return null;
         long[] value = match.valueWords();
         Bucket b = st.find(value, st.hashKey(value));

@@ -30,6 +30,9 @@ import org.projectfloodlight.openflow.types.EthType;
 import org.projectfloodlight.openflow.types.OFGroup;
 import org.projectfloodlight.openflow.types.OFPort;
 import org.projectfloodlight.openflow.types.TableId;
+import org.projectfloodlight.openflow.types.TransportPort;
+import org.projectfloodlight.openflow.types.VlanPcp;
+import org.projectfloodlight.openflow.types.VlanVid;
 import org.projectfloodlight.openflow.types.U64;
 
 import java.util.ArrayList;
@@ -50,7 +53,8 @@ import java.util.Set;
  *
  * <p>OpenFlow 1.0's fixed match is read through openflowj's typed fields and re-spelled as OXM, so it takes the
  * same path; its field actions (set_dl_src, set_nw_dst, strip_vlan, enqueue, ...) become set-field, pop-vlan,
- * set-queue. set_vlan_vid/pcp and set_tp_src/dst (whose meaning depends on the packet) are not translated yet.
+ * set-queue; set_vlan_vid/pcp and set_tp_src/dst, whose meaning depends on the packet, are resolved from the flow's
+ * match ({@link #actionsFrom10}).
  */
 final class OfConvert {
     private static final int OXM_CLASS_BASIC = 0x8000;
@@ -225,6 +229,63 @@ final class OfConvert {
         return out;
     }
 
+    /**
+     * OpenFlow 1.0 actions, with the four whose meaning depends on the packet resolved from the flow's match, as
+     * Open vSwitch resolves its mod_vlan_vid/mod_tp_src: set_tp_src/dst become a set-field of the TCP, UDP or SCTP
+     * port the match's nw_proto names (without one they are refused, OFPBAC_BAD_ARGUMENT, as OVS refuses them);
+     * set_vlan_vid/pcp become a set-field of the tag, preceded by a push when the match says the frame is untagged
+     * (dl_vlan=0xffff); the match must say which (Open vSwitch decides per packet; this datapath compiles flows).
+     */
+    static List<Action> actionsFrom10(List<OFAction> list, FlowMatch match) {
+        List<Action> out = new ArrayList<>(list.size() + 1);
+        for (OFAction a : list) {
+            switch (a) {
+                case OFActionSetTpSrc t -> out.add(tpPort(match, true, t.getTpPort().getPort()));
+                case OFActionSetTpDst t -> out.add(tpPort(match, false, t.getTpPort().getPort()));
+                case OFActionSetVlanVid v -> {
+                    if (untagged(vlanState(match, "set_vlan_vid"))) out.add(new Action.PushVlan(0x8100));
+                    out.add(new Action.SetField(Field.VLAN_VID, Field.VID_PRESENT | (v.getVlanVid().getVlan() & 0xfff)));
+                }
+                case OFActionSetVlanPcp v -> {
+                    if (untagged(vlanState(match, "set_vlan_pcp"))) {
+                        out.add(new Action.PushVlan(0x8100));
+                        out.add(new Action.SetField(Field.VLAN_VID, Field.VID_PRESENT));
+                    }
+                    out.add(new Action.SetField(Field.VLAN_PCP, v.getVlanPcp().getValue() & 7));
+                }
+                default -> out.add(action(a));
+            }
+        }
+        return out;
+    }
+
+    /** The match's VLAN entry, which must say whether the frame is tagged (else the action's meaning is open). */
+    private static FlowMatch.Entry vlanState(FlowMatch match, String action) {
+        FlowMatch.Entry e = match.entry(Field.VLAN_VID);
+        if (e == null || (e.mask() & Field.VID_PRESENT) == 0) {
+            throw error(OfError.BAD_ACTION_BAD_ARGUMENT, action + " needs a match on dl_vlan (a VLAN, or 0xffff for untagged "
+                    + "frames): whether a tag is pushed or rewritten is decided when the flow is added");
+        }
+        return e;
+    }
+
+    private static boolean untagged(FlowMatch.Entry vlan) {
+        return (vlan.value() & Field.VID_PRESENT) == 0;
+    }
+
+    private static Action tpPort(FlowMatch match, boolean src, int port) {
+        FlowMatch.Entry proto = match.entry(Field.IP_PROTO);
+        long p = proto == null || !proto.exact() ? -1 : proto.value();
+        Field f = switch ((int) p) {
+            case 6 -> src ? Field.TCP_SRC : Field.TCP_DST;
+            case 17 -> src ? Field.UDP_SRC : Field.UDP_DST;
+            case 132 -> src ? Field.SCTP_SRC : Field.SCTP_DST;
+            default -> throw error(OfError.BAD_ACTION_BAD_ARGUMENT,
+                    "set_tp_" + (src ? "src" : "dst") + " needs a match on nw_proto tcp, udp or sctp");
+        };
+        return new Action.SetField(f, port & 0xffff);
+    }
+
     static Action action(OFAction a) {
         return switch (a) {
             case OFActionOutput o -> new Action.Output(o.getPort().getPortNumber(), o.getMaxLen());
@@ -311,6 +372,13 @@ final class OfConvert {
                 case Action.SetField s when s.field() == Field.IPV4_SRC -> out.add(a.setNwSrc(IPv4Address.of((int) s.value())));
                 case Action.SetField s when s.field() == Field.IPV4_DST -> out.add(a.setNwDst(IPv4Address.of((int) s.value())));
                 case Action.SetField s when s.field() == Field.IP_DSCP -> out.add(a.setNwTos((short) (s.value() << 2)));
+                case Action.SetField s when s.field() == Field.TCP_SRC || s.field() == Field.UDP_SRC || s.field() == Field.SCTP_SRC ->
+                        out.add(a.setTpSrc(TransportPort.of((int) s.value())));
+                case Action.SetField s when s.field() == Field.TCP_DST || s.field() == Field.UDP_DST || s.field() == Field.SCTP_DST ->
+                        out.add(a.setTpDst(TransportPort.of((int) s.value())));
+                // 1.0's set_vlan_vid/pcp push a tag themselves: the push that spells it here is not listed
+                case Action.SetField s when s.field() == Field.VLAN_VID -> out.add(a.setVlanVid(VlanVid.ofVlan((int) s.value() & 0xfff)));
+                case Action.SetField s when s.field() == Field.VLAN_PCP -> out.add(a.setVlanPcp(VlanPcp.of((byte) s.value())));
                 default -> { }
             }
         }
@@ -362,8 +430,9 @@ final class OfConvert {
             case DELETE_STRICT -> FlowMod.Command.DELETE_STRICT;
         };
         if (m.getVersion() == OFVersion.OF_10) {
-            List<Action> actions = actions(m.getActions());
-            FlowMod.Builder b = FlowMod.builder(cmd, match(m.getMatch()))
+            FlowMatch match = match(m.getMatch());
+            List<Action> actions = actionsFrom10(m.getActions(), match);
+            FlowMod.Builder b = FlowMod.builder(cmd, match)
                     .priority(m.getPriority())
                     .instructions(actions.isEmpty() ? List.of() : List.of(new Instruction.ApplyActions(actions)))
                     .idleTimeout(m.getIdleTimeout())

@@ -198,8 +198,18 @@ class OpenFlowInteropTest extends DaemonTestBase {
         flows = ofctl("dump-flows").output();
         assertTrue(flows.contains("actions=set_field:02:00:00:00:00:99->eth_src,set_field:4->ip_dscp,output:2")
                 || flows.contains("actions=mod_dl_src:02:00:00:00:00:99,mod_nw_tos:16,output:2"), flows);
-        Result unsupported = ofctlAt("OpenFlow10", "add-flow", "in_port=1,actions=mod_vlan_vid:5,output:2");
-        assertTrue(unsupported.output().contains("OFPBAC_BAD_TYPE"), unsupported.output());
+        // The actions whose meaning depends on the packet, resolved from the match as Open vSwitch does.
+        Result tp = ofctlAt("OpenFlow10", "add-flow", "priority=30,udp,in_port=1,dl_vlan=5,actions=mod_tp_dst:5353,mod_vlan_vid:7,mod_vlan_pcp:3,output:2");
+        assertEquals(0, tp.exit(), tp.output());
+        flows = ofctlAt("OpenFlow10", "dump-flows").output();
+        assertTrue(flows.contains("actions=mod_tp_dst:5353,mod_vlan_vid:7,mod_vlan_pcp:3,output:2"), flows);
+        Result untagged = ofctlAt("OpenFlow10", "add-flow", "priority=40,in_port=1,dl_vlan=0xffff,actions=mod_vlan_vid:9,output:2");
+        assertEquals(0, untagged.exit(), untagged.output());
+        var pushed = daemon.bridge("br0").pipeline().tables().entries(0).stream().filter(e -> e.priority == 40).findFirst().orElseThrow();
+        assertTrue(pushed.instructions().toString().contains("PushVlan"), "an untagged match gets the tag pushed: " + pushed.instructions());
+        Result noProto = ofctlAt("OpenFlow10", "add-flow", "in_port=1,actions=mod_tp_src:80,output:2");
+        assertNotEquals(0, noProto.exit(), noProto.output());
+        assertTrue(noProto.output().contains("OFPBAC_BAD_ARGUMENT") || noProto.output().contains("BAD_ARGUMENT"), noProto.output());
         assertEquals(0, ofctlAt("OpenFlow10", "del-flows").exit());
         assertEquals(0, daemon.bridge("br0").pipeline().tables().totalEntries());
     }

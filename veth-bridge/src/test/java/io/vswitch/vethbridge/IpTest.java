@@ -4,6 +4,7 @@ import static io.vswitch.vethbridge.TestNet.OWNER;
 import static io.vswitch.vethbridge.TestNet.name;
 import static io.vswitch.vethbridge.TestNet.sh;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,6 +66,18 @@ class IpTest extends NetTestBase {
             String ipNeigh = sh("ip", "-n", n, "neigh", "show", "dev", "eth0");
             assertTrue(ipNeigh.contains("10.1.0.9 lladdr 02:00:00:00:00:09 PERMANENT"), ipNeigh);
             assertTrue(ipNeigh.contains("fd01::9 lladdr 02:00:00:00:00:0a PERMANENT"), ipNeigh);
+
+            // Deleting, and deleting what is not there.
+            neigh.delete("eth0", InetAddress.getByName("10.1.0.9"));
+            assertFalse(sh("ip", "-n", n, "neigh", "show", "dev", "eth0").contains("10.1.0.9 "));
+            assertEquals("no neighbor entry for 10.1.0.9 on eth0", assertThrows(VethBridgeException.class,
+                    () -> neigh.delete("eth0", InetAddress.getByName("10.1.0.9"))).getMessage());
+            routes.delete(Cidr.parse("192.168.7.0/24"), null);
+            routes.delete(Cidr.parse("0.0.0.0/0"), InetAddress.getByName("10.1.0.1"));
+            String after = sh("ip", "-n", n, "route");
+            assertFalse(after.contains("192.168.7.0/24") || after.contains("default"), after);
+            assertEquals("no route to 192.168.7.0/24 in namespace " + n, assertThrows(VethBridgeException.class,
+                    () -> routes.delete(Cidr.parse("192.168.7.0/24"), null)).getMessage());
         }
     }
 

@@ -1,9 +1,12 @@
 package io.vswitch.vethbridge.ip;
 
+import io.vswitch.linux.Errno;
+import io.vswitch.linux.LinuxException;
 import io.vswitch.linux.netlink.NlAttrs;
 import io.vswitch.linux.netlink.NlMessage;
 import io.vswitch.linux.netlink.NlRequest;
 import io.vswitch.linux.netlink.Rtnl;
+import io.vswitch.vethbridge.VethBridgeException;
 import io.vswitch.vethbridge.link.Links;
 import io.vswitch.vethbridge.netns.Netns;
 import java.io.IOException;
@@ -32,6 +35,26 @@ public final class Neighbors {
                 .header32(Rtnl.NDM_IFINDEX, index).header16(Rtnl.NDM_STATE, Rtnl.NUD_PERMANENT)
                 .attr(Rtnl.NDA_DST, ip.getAddress()).attr(Rtnl.NDA_LLADDR, lladdr);
         ns.rtnl().execute(r, "add neighbor " + ip.getHostAddress() + " lladdr " + mac + " on", dev);
+    }
+
+    /**
+     * Deletes the entry of {@code ip} on {@code dev}.
+     *
+     * @throws VethBridgeException "no neighbor entry for IP on DEV"
+     */
+    public void delete(String dev, InetAddress ip) throws IOException {
+        int index = links.get(dev).index();
+        NlRequest r = new NlRequest(Rtnl.RTM_DELNEIGH, 0).header(Rtnl.NDMSG_SIZE)
+                .header8(0, ip instanceof Inet4Address ? Rtnl.AF_INET : Rtnl.AF_INET6)
+                .header32(Rtnl.NDM_IFINDEX, index).attr(Rtnl.NDA_DST, ip.getAddress());
+        try {
+            ns.rtnl().execute(r, "delete neighbor " + ip.getHostAddress() + " on", dev);
+        } catch (LinuxException e) {
+            if (e.errno() == Errno.ENOENT) {
+                throw new VethBridgeException("no neighbor entry for " + ip.getHostAddress() + " on " + dev, e);
+            }
+            throw e;
+        }
     }
 
     /** The entries on {@code dev} that have a link-layer address: IP to "aa:bb:..". */

@@ -73,6 +73,32 @@ public final class Routes {
         }
     }
 
+    /**
+     * Deletes the main table's route to {@code destination} (via {@code gateway} when given, to pick one of several).
+     *
+     * @throws VethBridgeException "no route to D in namespace N"
+     */
+    public void delete(Cidr destination, InetAddress gateway) throws IOException {
+        Cidr dst = destination.network();
+        NlRequest r = new NlRequest(Rtnl.RTM_DELROUTE, 0).header(Rtnl.RTMSG_SIZE)
+                .header8(0, dst.family()).header8(Rtnl.RTM_DST_LEN, dst.prefix()).header8(Rtnl.RTM_TABLE, Rtnl.RT_TABLE_MAIN);
+        if (dst.prefix() > 0) {
+            r.attr(Rtnl.RTA_DST, dst.address().getAddress());
+        }
+        if (gateway != null) {
+            r.attr(Rtnl.RTA_GATEWAY, gateway.getAddress());
+        }
+        try {
+            ns.rtnl().execute(r, "delete route to " + dst + " in", ns.toString());
+        } catch (LinuxException e) {
+            if (e.errno() == Errno.ESRCH) {
+                throw new VethBridgeException("no route to " + dst + (gateway == null ? "" : " via " + gateway.getHostAddress())
+                        + " in namespace " + ns, e);
+            }
+            throw e;
+        }
+    }
+
     /** The default route (0.0.0.0/0 or ::/0, by the gateway's family) via {@code gateway}. */
     public void addDefault(InetAddress gateway, String device) throws IOException {
         add(new Cidr(Addresses.address(new byte[gateway instanceof Inet4Address ? 4 : 16]), 0), gateway, device);

@@ -104,6 +104,13 @@ final class Netns implements AutoCloseable {
     @Override
     public void close() {
         for (String l : links) exit("ip", "link", "del", l);
+        // Processes a test started inside (iperf3 -s -D waits for a client that a failed test never sends) would
+        // outlive the namespace: kill them first.
+        for (String ns : namespaces) {
+            for (String pid : output(List.of("ip", "netns", "pids", ns)).text().split("\\s+")) {
+                if (pid.matches("\\d+")) exit("kill", "-9", pid);
+            }
+        }
         for (String ns : namespaces) exit("ip", "netns", "del", ns);
         links.clear();
         namespaces.clear();

@@ -214,7 +214,7 @@ public final class OpenFlowAgent implements AutoCloseable {
                     activeTargets++;
                 }
             }
-            loop.execute(this::evaluateFailOpen);
+            reevaluateFailOpen();
         }
 
         /** {@code ptcp:PORT[:IP]}: binds now (throws if the port is taken). */
@@ -260,7 +260,7 @@ public final class OpenFlowAgent implements AutoCloseable {
             closed = true;
             activeTargets = 0;
             setFailOpen(false, "controller targets removed");
-            if (!loop.isShuttingDown()) loop.execute(this::evaluateFailOpen); // cancels a pending timer
+            reevaluateFailOpen(); // cancels a pending timer
             closeEndpoints();
             backend.pipeline().setFlowRemovedListener((e, r, n) -> { });
         }
@@ -298,13 +298,13 @@ public final class OpenFlowAgent implements AutoCloseable {
         void established(OfChannelHandler h) {
             established.add(h);
             updateTableMiss();
-            if (h.active) loop.execute(this::evaluateFailOpen);
+            if (h.active) reevaluateFailOpen();
         }
 
         void removed(OfChannelHandler h) {
             if (established.remove(h)) {
                 updateTableMiss();
-                if (h.active) loop.execute(this::evaluateFailOpen);
+                if (h.active) reevaluateFailOpen();
             }
         }
 
@@ -346,7 +346,15 @@ public final class OpenFlowAgent implements AutoCloseable {
 
         /** Re-applies the fail-mode rules, e.g. after the bridge's fail mode changed. */
         public void failModeChanged() {
-            loop.execute(this::evaluateFailOpen);
+            reevaluateFailOpen();
+        }
+
+        /**
+         * Runs {@link #evaluateFailOpen} on the session's loop. Channels close (and report it here) while the agent
+         * shuts its loops down; a loop that is going away takes no task, and none is needed then.
+         */
+        private void reevaluateFailOpen() {
+            if (!loop.isShuttingDown()) loop.execute(this::evaluateFailOpen);
         }
 
         /** Whether the bridge is failing open right now. */

@@ -26,6 +26,10 @@
 #include <linux/neighbour.h>
 #include <linux/veth.h>
 #include <linux/pkt_sched.h>
+#include <linux/filter.h>
+#ifndef PACKET_FANOUT_FLAG_IGNORE_OUTGOING
+#define PACKET_FANOUT_FLAG_IGNORE_OUTGOING 0x4000 /* uapi since Linux 6.5; older libc headers lack it */
+#endif
 
 #define L(name, value) printf("Libc.%s %ld\n", name, (long) (value))
 #define R(name, value) printf("Rtnl.%s %ld\n", name, (long) (value))
@@ -39,6 +43,12 @@ int main(void) {
     L("PACKET_STATISTICS", PACKET_STATISTICS); L("PACKET_AUXDATA", PACKET_AUXDATA);
     L("PACKET_QDISC_BYPASS", PACKET_QDISC_BYPASS); L("PACKET_IGNORE_OUTGOING", PACKET_IGNORE_OUTGOING);
     L("PACKET_VNET_HDR", PACKET_VNET_HDR);
+    L("PACKET_FANOUT", PACKET_FANOUT); L("PACKET_FANOUT_DATA", PACKET_FANOUT_DATA);
+    L("PACKET_FANOUT_CBPF", PACKET_FANOUT_CBPF); L("PACKET_FANOUT_FLAG_UNIQUEID", PACKET_FANOUT_FLAG_UNIQUEID);
+    L("PACKET_FANOUT_FLAG_IGNORE_OUTGOING", PACKET_FANOUT_FLAG_IGNORE_OUTGOING);
+    L("SO_ATTACH_FILTER", SO_ATTACH_FILTER); L("SO_DETACH_FILTER", SO_DETACH_FILTER);
+    L("SOCK_FILTER_SIZE", sizeof(struct sock_filter)); L("SOCK_FPROG_SIZE", sizeof(struct sock_fprog));
+    L("FPROG_FILTER", offsetof(struct sock_fprog, filter)); L("BPF_RET_K", BPF_RET | BPF_K);
     L("PACKET_VERSION", PACKET_VERSION); L("PACKET_RX_RING", PACKET_RX_RING); L("TPACKET_V3", TPACKET_V3);
     L("TP_STATUS_KERNEL", TP_STATUS_KERNEL); L("TP_STATUS_USER", TP_STATUS_USER); L("TP_STATUS_COPY", TP_STATUS_COPY);
     L("PROT_READ", PROT_READ); L("PROT_WRITE", PROT_WRITE); L("MAP_SHARED", MAP_SHARED);

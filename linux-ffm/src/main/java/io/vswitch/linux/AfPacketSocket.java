@@ -13,13 +13,14 @@ import java.nio.ByteOrder;
 
 /**
  * A raw {@code AF_PACKET} socket bound to one interface, moving frames in batches with one
- * {@code recvmmsg}/{@code sendmmsg} per call (or receiving from a mmap'd TPACKET_V3 ring, optionally).
+ * {@code recvmmsg}/{@code sendmmsg} per call (or receiving from a mmap'd TPACKET_V3 ring, or both, adaptively).
  *
- * <h2>Why recvmmsg and not a ring</h2>
+ * <h2>recvmmsg, a ring, or both</h2>
  * Measured here (shared/notes/af-packet-io.md): a TPACKET_V3 ring is ~30 % faster at saturation
  * but hands blocks over only when they fill or a timer retires them, ~1 ms of latency; recvmmsg
- * gave half OVS's latency. recvmmsg is the default; {@link #open(String, int, boolean, boolean)} with
- * {@code rxRing} receives through a TPACKET_V3 ring instead (same {@link #receive} contract: frames are copied
+ * gave half OVS's latency. {@link RxMode#ADAPTIVE} keeps both: recvmmsg at low rates, the ring at high ones (see
+ * the adaptive section in the code). {@link RxMode#RING} receives through the ring alone (same {@link #receive}
+ * contract: frames are copied
  * out of the ring into the caller's buffers, VLAN tags re-inserted, vnet headers read from just before each
  * frame, and each block handed back once its last frame is copied). Measured through vswitchd (two ring ports
  * per ping): ~1.0-1.5 ms ping RTT against ~0.1-0.3 ms with recvmmsg, the 1 ms block retire timer at work.
@@ -195,6 +196,51 @@ public final class AfPacketSocket implements AutoCloseable {
      */
     public static AfPacketSocket open(String ifname, int batchSize, boolean vnetHeaders, boolean rxRing)
             throws LinuxException {
+        return open(ifname, batchSize, vnetHeaders, rxRing ? RxMode.RING : RxMode.MMSG);
+    }
+
+    /** How a socket receives: see {@link #open(String, int, boolean, RxMode)}. */
+    public enum RxMode {
+        /** recvmmsg: a frame is handed over as soon as it is queued. */
+        MMSG,
+        /** A TPACKET_V3 ring: fewer system calls, but up to a jiffy of block-retire delay at low load. */
+        RING,
+        /** recvmmsg while the rate is low, the ring while it is high, switched without loss or reordering. */
+        ADAPTIVE
+    }
+
+    /**
+     * Like {@link #open(String, int, boolean)}, receiving as {@code mode} says. {@link RxMode#ADAPTIVE} opens two
+     * sockets on the device, a recvmmsg one (which also sends) and a ring one, joined in a fanout group whose
+     * classic-BPF selector sends every frame to exactly one of them; {@link #receive} moves the selector by the
+     * measured receive rate (see the adaptive section below). Both descriptors must be polled: {@link #pollFds}.
+     *
+     * @throws LinuxException naming the step and the interface when a call fails (e.g. ENODEV; EINVAL from the
+     *         fanout join on kernels before 6.5, which lack PACKET_FANOUT_FLAG_IGNORE_OUTGOING)
+     */
+    public static AfPacketSocket open(String ifname, int batchSize, boolean vnetHeaders, RxMode mode)
+            throws LinuxException {
+        if (mode != RxMode.ADAPTIVE) return openOne(ifname, batchSize, vnetHeaders, mode == RxMode.RING, false);
+        AfPacketSocket main = openOne(ifname, batchSize, vnetHeaders, false, false);
+        AfPacketSocket ringSide = null;
+        try {
+            int group = main.createFanoutGroup();
+            // Deaf (a drop-all filter) from its bind until it is in the group, so no frame reaches both sockets.
+            ringSide = openOne(ifname, batchSize, vnetHeaders, true, true);
+            ringSide.joinFanoutGroup(group);
+            ringSide.detachFilter();
+            main.ringSide = ringSide;
+            main.windowStart = System.nanoTime();
+            return main;
+        } catch (LinuxException | RuntimeException e) {
+            if (ringSide != null) ringSide.close();
+            main.close();
+            throw e;
+        }
+    }
+
+    private static AfPacketSocket openOne(String ifname, int batchSize, boolean vnetHeaders, boolean rxRing,
+                                          boolean deaf) throws LinuxException {
         Libc.checkIfName(ifname);
         if (batchSize < 1 || batchSize > 1024) {
             throw new IllegalArgumentException("batchSize must be 1..1024 (UIO_MAXIOV), not " + batchSize);
@@ -239,6 +285,10 @@ public final class AfPacketSocket implements AutoCloseable {
                     ringAt = at;
                 }
 
+                if (deaf) {
+                    MemorySegment prog = selectorProgram(tmp, 0); // "accept 0 bytes": drop every frame
+                    setOption(cap, fd, Libc.SOL_SOCKET, Libc.SO_ATTACH_FILTER, prog, "SO_ATTACH_FILTER", ifname);
+                }
                 MemorySegment sll = tmp.allocate(Libc.SOCKADDR_LL_SIZE, 8);
                 sll.set(JAVA_SHORT, Libc.SLL_FAMILY, (short) Libc.AF_PACKET);
                 sll.set(BE_SHORT, Libc.SLL_PROTOCOL, (short) Libc.ETH_P_ALL); // htons(ETH_P_ALL)
@@ -350,6 +400,14 @@ public final class AfPacketSocket implements AutoCloseable {
         if (ring != null) {
             return receiveRing(buffers, n, offset, maxLen, startsOut, lengthsOut);
         }
+        if (ringSide != null) {
+            return receiveAdaptive(buffers, n, offset, maxLen, startsOut, lengthsOut);
+        }
+        return receiveMmsg(buffers, n, offset, maxLen, startsOut, lengthsOut);
+    }
+
+    private int receiveMmsg(MemorySegment[] buffers, int n, int offset, int maxLen, int[] startsOut, int[] lengthsOut)
+            throws LinuxException {
         int got = Libc.recvmmsg(fd, rxMsgs, n, Libc.MSG_DONTWAIT);
         if (got < 0) {
             // Almost always EAGAIN. Capturing errno allocates (Libc class comment), so only every
@@ -401,9 +459,171 @@ public final class AfPacketSocket implements AutoCloseable {
         return got;
     }
 
-    /** Whether frames arrive through the TPACKET_V3 ring (else recvmmsg). */
+    /** Whether frames arrive through the TPACKET_V3 ring (else recvmmsg); for an adaptive socket, right now. */
     public boolean rxRing() {
-        return ring != null;
+        return ring != null || ringSide != null && (rxState == RX_RING || rxState == RX_TO_MMSG);
+    }
+
+    /** How this socket receives. */
+    public RxMode rxMode() {
+        return ring != null ? RxMode.RING : ringSide != null ? RxMode.ADAPTIVE : RxMode.MMSG;
+    }
+
+    /** The descriptors to poll for received frames: {@link #fd} and, when adaptive, the ring socket's. */
+    public int[] pollFds() {
+        return ringSide == null ? new int[] {fd} : new int[] {fd, ringSide.fd};
+    }
+
+    /*
+     * Adaptive receive (RxMode.ADAPTIVE).
+     *
+     * recvmmsg hands a frame over at once but costs a system call per (often small) batch; the ring costs none
+     * per frame but hands a block over only when it fills or its timer fires (up to a jiffy, 4 ms here). So: the
+     * recvmmsg socket while the rate is below RING_ABOVE_PPS, the ring above it, back below MMSG_BELOW_PPS (the
+     * gap keeps it from flapping), judged over windows of at least WINDOW_NANOS of receive calls.
+     *
+     * The two sockets are one fanout group (PACKET_FANOUT_CBPF): a one-instruction classic BPF program returns the
+     * index of the member that gets each frame, 0 = this socket, 1 = the ring socket. PACKET_FANOUT_DATA swaps the
+     * program; the kernel waits for an RCU grace period (synchronize_net) before the setsockopt returns, so from
+     * then on no frame reaches the old member. The old member is drained before the new one is read, so frames
+     * keep their order: the socket's queue until recvmmsg finds it empty; the ring until the kernel has retired
+     * its last partly filled block (its timer does that within a jiffy; DRAIN_LIMIT_NANOS bounds the wait).
+     * Membership is per frame, so PACKET_IGNORE_OUTGOING must be the group's flag (a member's own option is not
+     * consulted inside a group), and the group id is the kernel's (PACKET_FANOUT_FLAG_UNIQUEID), never another
+     * program's group. A swap costs a grace period (milliseconds) on the receiving thread; frames queue meanwhile.
+     */
+    /** Above this many frames per second the ring receives. */
+    public static final long RING_ABOVE_PPS = 50_000;
+    /** Below this many frames per second recvmmsg receives again. */
+    public static final long MMSG_BELOW_PPS = 10_000;
+    private static final long WINDOW_NANOS = 10_000_000;
+    private static final long DRAIN_LIMIT_NANOS = 50_000_000;
+    private static final int RX_MMSG = 0, RX_TO_RING = 1, RX_RING = 2, RX_TO_MMSG = 3;
+
+    private AfPacketSocket ringSide;      // the ring member of the fanout group (adaptive only)
+    private AfPacketSocket lastRx = this; // whose vnet headers describe the last batch
+    private int rxState = RX_MMSG;
+    private long windowStart, windowPackets, drainStart;
+    private MemorySegment toSocket, toRing; // the two selector programs (struct sock_fprog)
+    private volatile long rxModeSwitches;
+
+    private int receiveAdaptive(MemorySegment[] buffers, int n, int offset, int maxLen, int[] startsOut,
+                                int[] lengthsOut) throws LinuxException {
+        long now = System.nanoTime();
+        int got;
+        switch (rxState) {
+            case RX_TO_RING -> {
+                got = receiveMmsg(buffers, n, offset, maxLen, startsOut, lengthsOut);
+                if (got > 0) { // what reached the socket before the swap goes first
+                    lastRx = this;
+                    return got;
+                }
+                rxState = RX_RING;
+                got = ringSide.receiveRing(buffers, n, offset, maxLen, startsOut, lengthsOut);
+                lastRx = ringSide;
+            }
+            case RX_TO_MMSG -> {
+                got = ringSide.receiveRing(buffers, n, offset, maxLen, startsOut, lengthsOut);
+                if (got > 0) {
+                    lastRx = ringSide;
+                    return got;
+                }
+                if (!ringSide.ringDrained() && now - drainStart < DRAIN_LIMIT_NANOS) return 0;
+                rxState = RX_MMSG;
+                got = receiveMmsg(buffers, n, offset, maxLen, startsOut, lengthsOut);
+                lastRx = this;
+            }
+            case RX_RING -> {
+                got = ringSide.receiveRing(buffers, n, offset, maxLen, startsOut, lengthsOut);
+                lastRx = ringSide;
+            }
+            default -> {
+                got = receiveMmsg(buffers, n, offset, maxLen, startsOut, lengthsOut);
+                lastRx = this;
+            }
+        }
+        windowPackets += got;
+        long elapsed = now - windowStart;
+        if (elapsed >= WINDOW_NANOS) {
+            long pps = windowPackets * 1_000_000_000L / elapsed;
+            if (rxState == RX_MMSG && pps >= RING_ABOVE_PPS) {
+                select(toRing);
+                rxState = RX_TO_RING;
+            } else if (rxState == RX_RING && pps < MMSG_BELOW_PPS) {
+                select(toSocket);
+                rxState = RX_TO_MMSG;
+                drainStart = now;
+            }
+            windowStart = now;
+            windowPackets = 0;
+        }
+        return got;
+    }
+
+    /** Points the fanout group's selector at the member {@code program} returns; returns once it is in force. */
+    private void select(MemorySegment program) throws LinuxException {
+        if (Libc.setsockopt(rxCapture, fd, Libc.SOL_PACKET, Libc.PACKET_FANOUT_DATA, program,
+                (int) Libc.SOCK_FPROG_SIZE) < 0) {
+            throw new LinuxException("switch the receive path (PACKET_FANOUT_DATA) of AF_PACKET socket for", name,
+                    Libc.errno(rxCapture));
+        }
+        rxModeSwitches++;
+    }
+
+    /** How often an adaptive socket has switched between recvmmsg and the ring. */
+    public long rxModeSwitches() {
+        return rxModeSwitches;
+    }
+
+    /**
+     * Whether the ring holds no frame: the next block is the kernel's and has no packet in it. (Its count can be a
+     * stale one until the kernel re-opens the block, which its timer does within a jiffy: then it reads 0.)
+     */
+    private boolean ringDrained() {
+        long blk = (long) ringBlock * RING_BLOCK_SIZE;
+        return ringLeft == 0 && ((int) RING_INT.getAcquire(ring, blk + Libc.BD_BLOCK_STATUS) & Libc.TP_STATUS_USER) == 0
+                && (int) RING_INT.getAcquire(ring, blk + Libc.BD_NUM_PKTS) == 0;
+    }
+
+    /** struct sock_fprog of one instruction, "return k", allocated in {@code arena}. */
+    private static MemorySegment selectorProgram(Arena arena, int k) {
+        MemorySegment insn = arena.allocate(Libc.SOCK_FILTER_SIZE, 8);
+        insn.set(JAVA_SHORT, 0, (short) Libc.BPF_RET_K);
+        insn.set(JAVA_INT, 4, k);
+        MemorySegment prog = arena.allocate(Libc.SOCK_FPROG_SIZE, 8);
+        prog.set(JAVA_SHORT, 0, (short) 1);
+        prog.set(ADDRESS, Libc.FPROG_FILTER, insn);
+        return prog;
+    }
+
+    private static final int FANOUT_FLAGS = Libc.PACKET_FANOUT_CBPF | Libc.PACKET_FANOUT_FLAG_IGNORE_OUTGOING;
+
+    /** Makes this (bound) socket member 0 of a new fanout group with a kernel-chosen id; returns the id. */
+    private int createFanoutGroup() throws LinuxException {
+        try (Arena tmp = Arena.ofConfined()) {
+            MemorySegment cap = tmp.allocate(Libc.CAPTURE_LAYOUT);
+            setOption(cap, fd, Libc.SOL_PACKET, Libc.PACKET_FANOUT,
+                    tmp.allocateFrom(JAVA_INT, (FANOUT_FLAGS | Libc.PACKET_FANOUT_FLAG_UNIQUEID) << 16),
+                    "PACKET_FANOUT", name);
+            toSocket = selectorProgram(arena, 0);
+            toRing = selectorProgram(arena, 1);
+            setOption(cap, fd, Libc.SOL_PACKET, Libc.PACKET_FANOUT_DATA, toSocket, "PACKET_FANOUT_DATA", name);
+            return intOption(Libc.SOL_PACKET, Libc.PACKET_FANOUT) & 0xffff;
+        }
+    }
+
+    private void joinFanoutGroup(int group) throws LinuxException {
+        try (Arena tmp = Arena.ofConfined()) {
+            setOption(tmp.allocate(Libc.CAPTURE_LAYOUT), fd, Libc.SOL_PACKET, Libc.PACKET_FANOUT,
+                    tmp.allocateFrom(JAVA_INT, group | FANOUT_FLAGS << 16), "PACKET_FANOUT", name);
+        }
+    }
+
+    private void detachFilter() throws LinuxException {
+        try (Arena tmp = Arena.ofConfined()) {
+            setOption(tmp.allocate(Libc.CAPTURE_LAYOUT), fd, Libc.SOL_SOCKET, Libc.SO_DETACH_FILTER,
+                    tmp.allocateFrom(JAVA_INT, 0), "SO_DETACH_FILTER", name);
+        }
     }
 
     /**
@@ -579,22 +799,26 @@ public final class AfPacketSocket implements AutoCloseable {
     public boolean vnetHeaders() { return rxVnet != null; }
 
     /** Offload flags of received frame {@code i} (after {@link #receive}). */
-    public int rxVnetFlags(int i) { return Byte.toUnsignedInt(rxVnet.get(ValueLayout.JAVA_BYTE, VNET_SLOT * i)); }
+    public int rxVnetFlags(int i) { return Byte.toUnsignedInt(lastRx.rxVnet.get(ValueLayout.JAVA_BYTE, VNET_SLOT * i)); }
 
-    public int rxGsoType(int i) { return Byte.toUnsignedInt(rxVnet.get(ValueLayout.JAVA_BYTE, VNET_SLOT * i + 1)); }
+    public int rxGsoType(int i) { return Byte.toUnsignedInt(lastRx.rxVnet.get(ValueLayout.JAVA_BYTE, VNET_SLOT * i + 1)); }
 
     /** Header length of a GSO frame, counted from the frame start as returned (a re-inserted tag included). */
     public int rxHdrLen(int i) {
-        int v = Short.toUnsignedInt(rxVnet.get(LE_SHORT, VNET_SLOT * i + 2));
-        return v == 0 ? 0 : v + rxVnetShift[i];
+        AfPacketSocket s = lastRx;
+        int v = Short.toUnsignedInt(s.rxVnet.get(LE_SHORT, VNET_SLOT * i + 2));
+        return v == 0 ? 0 : v + s.rxVnetShift[i];
     }
 
-    public int rxGsoSize(int i) { return Short.toUnsignedInt(rxVnet.get(LE_SHORT, VNET_SLOT * i + 4)); }
+    public int rxGsoSize(int i) { return Short.toUnsignedInt(lastRx.rxVnet.get(LE_SHORT, VNET_SLOT * i + 4)); }
 
     /** Where the partial checksum's coverage starts, counted from the frame start as returned. */
-    public int rxCsumStart(int i) { return Short.toUnsignedInt(rxVnet.get(LE_SHORT, VNET_SLOT * i + 6)) + rxVnetShift[i]; }
+    public int rxCsumStart(int i) {
+        AfPacketSocket s = lastRx;
+        return Short.toUnsignedInt(s.rxVnet.get(LE_SHORT, VNET_SLOT * i + 6)) + s.rxVnetShift[i];
+    }
 
-    public int rxCsumOffset(int i) { return Short.toUnsignedInt(rxVnet.get(LE_SHORT, VNET_SLOT * i + 8)); }
+    public int rxCsumOffset(int i) { return Short.toUnsignedInt(lastRx.rxVnet.get(LE_SHORT, VNET_SLOT * i + 8)); }
 
     /** Describes frame {@code i} of the next {@link #send} (offsets from the frame start); all zero: a plain frame. */
     public void setTxVnet(int i, int flags, int gsoType, int hdrLen, int gsoSize, int csumStart, int csumOffset) {
@@ -626,7 +850,7 @@ public final class AfPacketSocket implements AutoCloseable {
 
     /** Frames received. */
     public long rxPackets() {
-        return rxPackets;
+        return ringSide == null ? rxPackets : rxPackets + ringSide.rxPackets;
     }
 
     /** Frames the kernel accepted for transmission. */
@@ -641,7 +865,7 @@ public final class AfPacketSocket implements AutoCloseable {
 
     /** Frames received longer than {@code maxLen} and cut. */
     public long truncated() {
-        return truncated;
+        return ringSide == null ? truncated : truncated + ringSide.truncated;
     }
 
     /**
@@ -659,7 +883,7 @@ public final class AfPacketSocket implements AutoCloseable {
             throw new LinuxException("read PACKET_STATISTICS of AF_PACKET socket for", name, Libc.errno(statsCapture));
         }
         kernelDrops += Integer.toUnsignedLong(stats.get(JAVA_INT, Libc.TP_DROPS));
-        return kernelDrops;
+        return ringSide == null ? kernelDrops : kernelDrops + ringSide.kernelDrops();
     }
 
     /** Closes the socket and frees its batch arrays. Idempotent. */
@@ -669,6 +893,7 @@ public final class AfPacketSocket implements AutoCloseable {
             return;
         }
         closed = true;
+        if (ringSide != null) ringSide.close();
         Libc.close(fd);
         if (ring != null) Libc.munmap(ring, ring.byteSize());
         arena.close();

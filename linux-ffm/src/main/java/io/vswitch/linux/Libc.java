@@ -66,6 +66,17 @@ final class Libc {
     static final int PACKET_AUXDATA = 8;
     static final int PACKET_QDISC_BYPASS = 20;
     static final int PACKET_IGNORE_OUTGOING = 23;
+    static final int PACKET_FANOUT = 18;
+    static final int PACKET_FANOUT_DATA = 22;
+    static final int PACKET_FANOUT_CBPF = 6;
+    static final int PACKET_FANOUT_FLAG_UNIQUEID = 0x2000;
+    /** Linux 6.5+; newer than this machine's libc headers (layout.c defines it when they lack it). */
+    static final int PACKET_FANOUT_FLAG_IGNORE_OUTGOING = 0x4000;
+    static final int SO_ATTACH_FILTER = 26;
+    static final int SO_DETACH_FILTER = 27;
+    /** struct sock_filter (8 bytes: code u16, jt u8, jf u8, k u32) and struct sock_fprog (len u16, filter ptr @8). */
+    static final long SOCK_FILTER_SIZE = 8, SOCK_FPROG_SIZE = 16, FPROG_FILTER = 8;
+    static final int BPF_RET_K = 0x06;
     /** linux/if_packet.h: prefix every frame with a struct virtio_net_hdr (checksum/GSO offload state). */
     static final int PACKET_VNET_HDR = 15;
     /** linux/if_packet.h: ring version (before PACKET_RX_RING) and the receive ring itself. */

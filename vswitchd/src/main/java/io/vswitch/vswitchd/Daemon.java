@@ -1,6 +1,7 @@
 package io.vswitch.vswitchd;
 
 import io.vswitch.datapath.OpenFlowException;
+import io.vswitch.linux.AfPacketSocket;
 import io.vswitch.linux.LinuxException;
 import io.vswitch.openflow.OpenFlowAgent;
 import io.vswitch.openflow.SwitchBackend;
@@ -365,19 +366,23 @@ public final class Daemon implements AutoCloseable {
         }
         switch (type) {
             case "afpacket", "system" -> {
-                // rx=mmsg (default: recvmmsg, lowest latency) or rx=ring (TPACKET_V3 ring: fewer syscalls at load,
-                // but up to a jiffy of retire-timer delay per hop at low load; see AfPacketSocket).
-                String rx = options.getOrDefault("rx", "mmsg");
-                if (!rx.equals("mmsg") && !rx.equals("ring")) {
-                    throw new DaemonException("rx must be ring or mmsg, not '" + rx + "'", 2);
-                }
+                // rx=auto (default: recvmmsg when quiet, the TPACKET_V3 ring under load), rx=mmsg (always
+                // recvmmsg, lowest latency) or rx=ring (always the ring: up to a jiffy of retire-timer delay per hop
+                // at low load); see AfPacketSocket.
+                String rx = options.getOrDefault("rx", "auto");
+                AfPacketSocket.RxMode mode = switch (rx) {
+                    case "auto" -> AfPacketSocket.RxMode.ADAPTIVE;
+                    case "mmsg" -> AfPacketSocket.RxMode.MMSG;
+                    case "ring" -> AfPacketSocket.RxMode.RING;
+                    default -> throw new DaemonException("rx must be auto, mmsg or ring, not '" + rx + "'", 2);
+                };
                 if (options.size() > (options.containsKey("rx") ? 1 : 0)) {
                     var unknown = new java.util.TreeSet<>(options.keySet());
                     unknown.remove("rx");
-                    throw new DaemonException("type=afpacket takes only rx=ring|mmsg and tag=VLAN (got " + unknown + ")");
+                    throw new DaemonException("type=afpacket takes only rx=auto|mmsg|ring and tag=VLAN (got " + unknown + ")");
                 }
                 try {
-                    p = AfPacketPort.open(number, iface, FRAME_CAPACITY, rx.equals("ring"));
+                    p = AfPacketPort.open(number, iface, FRAME_CAPACITY, mode);
                 } catch (LinuxException e) {
                     int code = e.errno() == 1 || e.errno() == 13 ? 3 : 2; // EPERM/EACCES: permission denied
                     throw new DaemonException(e.getMessage(), code);

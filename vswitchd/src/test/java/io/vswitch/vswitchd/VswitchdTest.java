@@ -50,6 +50,34 @@ class VswitchdTest extends DaemonTestBase {
     }
 
     @Test
+    void autoPortsTakeTheRingUnderLoadAndGiveItBackWhenQuiet() throws Exception {
+        String p1 = net.host("h1", "10.0.0.1"), p2 = net.host("h2", "10.0.0.2");
+        ok("add-br", "br0");
+        ok("add-port", "br0", p1);
+        ok("add-port", "br0", p2);
+        var a = (io.vswitch.vswitchd.port.AfPacketPort) daemon.bridge("br0").port(p1);
+        assertEquals(io.vswitch.linux.AfPacketSocket.RxMode.ADAPTIVE, a.rxMode(), "rx=auto is the default");
+        assertTrue(net.ping("h1", "10.0.0.2", 3));
+        assertEquals(0, a.rxModeSwitches(), "a few pings leave it on recvmmsg");
+        assertFalse(a.rxRing());
+
+        // ~200k small datagrams a second from h1: far above the ring's threshold, for 2 s.
+        net.in(net.ns("h2"), "iperf3", "-s", "-D", "-1", "-p", "5296");
+        String out = net.in(net.ns("h1"), "iperf3", "-c", "10.0.0.2", "-p", "5296", "-u", "-b", "200M", "-l", "100",
+                "-t", "2", "-J");
+        var m = java.util.regex.Pattern.compile("\"sum\"[^}]*\"packets\":\\s*(\\d+)").matcher(out);
+        assertTrue(m.find(), out);
+        assertTrue(a.rxModeSwitches() >= 1, "the ring took over during " + m.group(1) + " datagrams");
+
+        // Quiet again: the next pings bring it back to recvmmsg, and forwarding is whole.
+        assertTrue(net.ping("h1", "10.0.0.2", 5), "ping after the load");
+        assertFalse(a.rxRing(), "back on recvmmsg");
+        assertTrue(a.rxModeSwitches() >= 2);
+        assertTrue(ok("show").contains("receiving by: recvmmsg (rx=auto, "),
+                "show says how the port receives");
+    }
+
+    @Test
     void ringPortsForwardPingAndTcpAndTheOptionPersists() throws Exception {
         String p1 = net.host("h1", "10.0.0.1"), p2 = net.host("h2", "10.0.0.2");
         ok("add-br", "br0");
@@ -73,8 +101,8 @@ class VswitchdTest extends DaemonTestBase {
         assertTrue(net.ping("h1", "10.0.0.2", 2), "forwarding through ring ports after the restart");
 
         String p3 = net.host("h3", "10.0.0.3");
-        assertTrue(fail("add-port", "br0", p3, "rx=mmap").output().contains("rx must be ring or mmsg"));
-        assertTrue(fail("add-port", "br0", p3, "foo=1").output().contains("takes only rx=ring|mmsg"));
+        assertTrue(fail("add-port", "br0", p3, "rx=mmap").output().contains("rx must be auto, mmsg or ring"));
+        assertTrue(fail("add-port", "br0", p3, "foo=1").output().contains("takes only rx=auto|mmsg|ring"));
         ok("add-port", "br0", p3, "rx=mmsg");
         assertTrue(net.ping("h3", "10.0.0.1", 2), "a recvmmsg port and a ring port together");
     }

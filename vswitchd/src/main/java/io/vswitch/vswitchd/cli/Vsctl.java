@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
         description = "Configure a running vswitchd.",
         footer = {"", "Commands:",
             "  add-br BR [dpid=HEX] [fail-mode=standalone|secure]   del-br BR   list-br   br-exists BR",
-            "  add-port BR IFACE [type=afpacket|internal|patch] [ofport=N] [peer=PORT] [rx=mmsg|ring] [tag=VLAN]",
+            "  add-port BR IFACE [type=afpacket|internal|patch] [ofport=N] [peer=PORT] [rx=auto|mmsg|ring] [tag=VLAN]",
             "    del-port BR PORT   list-ports BR      (tag: an access port of that VLAN for NORMAL, as OVS's tag)",
             "  set-fail-mode BR standalone|secure   get-fail-mode BR",
             "  set-controller BR TARGET...   del-controller BR   get-controller BR   show",

@@ -190,7 +190,7 @@ public final class CommandHandler {
     }
 
     private Response addPort(List<String> a) throws DaemonException, IOException {
-        if (a.size() < 2) throw new DaemonException("usage: add-port BRIDGE PORT [type=afpacket|patch] [ofport=N] [peer=PORT] [rx=mmsg|ring]", 2);
+        if (a.size() < 2) throw new DaemonException("usage: add-port BRIDGE PORT [type=afpacket|patch] [ofport=N] [peer=PORT] [rx=auto|mmsg|ring]", 2);
         Map<String, String> o = options(a, 2);
         String type = o.containsKey("type") ? o.remove("type") : "afpacket";
         Integer ofport = null;
@@ -257,6 +257,12 @@ public final class CommandHandler {
                 sb.append("            ofport: ").append(OfPort.name(p.number())).append(", type: ").append(daemon.portType(p))
                         .append(", link: ").append(p.linkUp() ? "up" : "down");
                 daemon.portOptions(p).forEach((k, v) -> sb.append(", ").append(k).append(": ").append(v));
+                if (p instanceof io.vswitch.vswitchd.port.AfPacketPort ap) {
+                    sb.append(", receiving by: ").append(ap.rxRing() ? "ring" : "recvmmsg");
+                    if (ap.rxMode() == io.vswitch.linux.AfPacketSocket.RxMode.ADAPTIVE) {
+                        sb.append(" (rx=auto, ").append(ap.rxModeSwitches()).append(" switches)");
+                    }
+                }
                 sb.append('\n');
                 PcapRecorder rec = p.recorder();
                 if (rec != null) {

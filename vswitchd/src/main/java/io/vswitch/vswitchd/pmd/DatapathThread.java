@@ -154,10 +154,12 @@ public final class DatapathThread implements Runnable {
         return submit(() -> {
             Lane lane = lanes.computeIfAbsent(bridge, Lane::new);
             slots.add(new Slot(port, bridge, lane));
-            if (port.pollFd() >= 0) {
+            int[] fds = port.pollFds();
+            for (int k = 0; k < fds.length; k++) {
                 try {
-                    epoll.add(port.pollFd(), slots.size() - 1);
+                    epoll.add(fds[k], slots.size() - 1);
                 } catch (LinuxException e) {
+                    for (int j = 0; j < k; j++) unregister(fds[j]);
                     slots.remove(slots.size() - 1);
                     throw new IllegalStateException(e.getMessage(), e);
                 }
@@ -170,7 +172,7 @@ public final class DatapathThread implements Runnable {
         return submit(() -> {
             for (int i = 0; i < slots.size(); i++) {
                 if (slots.get(i).port == port) {
-                    if (port.pollFd() >= 0) unregister(port.pollFd());
+                    for (int fd : port.pollFds()) unregister(fd);
                     slots.remove(i);
                     reindex();
                     return;
@@ -226,10 +228,10 @@ public final class DatapathThread implements Runnable {
         // Epoll tokens are slot indices: re-register after a removal shifted them.
         for (int i = 0; i < slots.size(); i++) {
             Port p = slots.get(i).port;
-            if (p.pollFd() >= 0) {
-                unregister(p.pollFd());
+            for (int fd : p.pollFds()) {
+                unregister(fd);
                 try {
-                    epoll.add(p.pollFd(), i);
+                    epoll.add(fd, i);
                 } catch (LinuxException e) {
                     log.error("pmd{}: cannot re-register port {} with epoll: {}", id, p.name(), e.getMessage());
                 }

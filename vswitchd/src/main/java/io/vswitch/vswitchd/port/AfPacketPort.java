@@ -13,11 +13,12 @@ import java.lang.foreign.MemorySegment;
  * recvmmsg/sendmmsg, received straight into the datapath's packet buffers (the socket re-inserts VLAN tags the
  * kernel stripped), transmitted from this port's own batch.
  *
- * <h2>Receive path (port option rx=mmsg|ring)</h2>
- * Default {@code rx=mmsg}: recvmmsg, lowest latency. {@code rx=ring}: a TPACKET_V3 ring (see AfPacketSocket),
- * fuller batches and fewer system calls at load, but each hop waits for the kernel's 1 ms block retire timer at
- * low load: measured ~1.0-1.7 ms ping RTT through two ring ports against ~0.1-0.3 ms with recvmmsg, so it is not
- * the default. Sending is sendmmsg either way.
+ * <h2>Receive path (port option rx=auto|mmsg|ring)</h2>
+ * Default {@code rx=auto}: recvmmsg while the port receives little, a TPACKET_V3 ring under load, switched by the
+ * measured rate without loss or reordering ({@link AfPacketSocket.RxMode#ADAPTIVE}). recvmmsg hands each frame
+ * over at once; the ring takes fuller batches with fewer system calls but holds a partly filled block until the
+ * kernel's retire timer fires (measured ~1.0-1.7 ms ping RTT through two ring ports against ~0.1-0.3 ms with
+ * recvmmsg). {@code rx=mmsg} and {@code rx=ring} pin one of them. Sending is sendmmsg either way.
  *
  * <h2>Offloads</h2>
  * veths checksum and segment lazily (TX checksum and TSO/GSO on by default): a frame from a local TCP socket
@@ -49,12 +50,13 @@ public final class AfPacketPort extends Port {
 
     /** Opens a port on device {@code ifname}; fails with the kernel's reason (no such device, permission). */
     public static AfPacketPort open(int number, String ifname, int frameCapacity) throws LinuxException {
-        return open(number, ifname, frameCapacity, false);
+        return open(number, ifname, frameCapacity, AfPacketSocket.RxMode.ADAPTIVE);
     }
 
-    /** Like {@link #open(int, String, int)}; with {@code rxRing} frames are received through a TPACKET_V3 ring. */
-    public static AfPacketPort open(int number, String ifname, int frameCapacity, boolean rxRing) throws LinuxException {
-        AfPacketSocket s = AfPacketSocket.open(ifname, BATCH, true, rxRing);
+    /** Like {@link #open(int, String, int)}, receiving as {@code rx} says. */
+    public static AfPacketPort open(int number, String ifname, int frameCapacity, AfPacketSocket.RxMode rx)
+            throws LinuxException {
+        AfPacketSocket s = AfPacketSocket.open(ifname, BATCH, true, rx);
         AfPacketPort p = new AfPacketPort(number, ifname, s, frameCapacity);
         p.silenceIpv6();
         p.refreshLink();
@@ -84,6 +86,8 @@ public final class AfPacketPort extends Port {
     @Override public Type type() { return Type.AFPACKET; }
 
     @Override public int pollFd() { return socket.fd(); }
+
+    @Override public int[] pollFds() { return socket.pollFds(); }
 
     @Override
     public int receive(Packet[] packets) throws IOException {
@@ -174,8 +178,14 @@ public final class AfPacketPort extends Port {
 
     public int mtu() { return mtu; }
 
-    /** Whether this port receives through a TPACKET_V3 ring (rx=ring) rather than recvmmsg. */
+    /** Whether this port receives through a TPACKET_V3 ring right now (always with rx=ring) rather than recvmmsg. */
     public boolean rxRing() { return socket.rxRing(); }
+
+    /** The port's receive option. */
+    public AfPacketSocket.RxMode rxMode() { return socket.rxMode(); }
+
+    /** How often an rx=auto port has switched between recvmmsg and the ring. */
+    public long rxModeSwitches() { return socket.rxModeSwitches(); }
 
     @Override
     public long rxDropped() {

@@ -47,6 +47,12 @@ public abstract class Port implements AutoCloseable {
     /** File descriptor to wait on for received frames, or -1 if the port is fed by another thread (patch). */
     public abstract int pollFd();
 
+    /** Every descriptor to wait on for this port's frames (an adaptive AF_PACKET port has two); none for -1. */
+    public int[] pollFds() {
+        int fd = pollFd();
+        return fd < 0 ? new int[0] : new int[] {fd};
+    }
+
     /**
      * Receives up to {@code packets.length} frames into the given packets (their buffers, at their headroom);
      * returns how many. Never blocks.

@@ -461,7 +461,7 @@ public final class AfPacketSocket implements AutoCloseable {
 
     /** Whether frames arrive through the TPACKET_V3 ring (else recvmmsg); for an adaptive socket, right now. */
     public boolean rxRing() {
-        return ring != null || ringSide != null && (rxState == RX_RING || rxState == RX_TO_MMSG);
+        return ring != null || ringSide != null && rxState >= RX_RING;
     }
 
     /** How this socket receives. */
@@ -479,95 +479,138 @@ public final class AfPacketSocket implements AutoCloseable {
      *
      * recvmmsg hands a frame over at once but costs a system call per (often small) batch; the ring costs none
      * per frame but hands a block over only when it fills or its timer fires (up to a jiffy, 4 ms here). So: the
-     * recvmmsg socket while the rate is below RING_ABOVE_PPS, the ring above it, back below MMSG_BELOW_PPS (the
-     * gap keeps it from flapping), judged over windows of at least WINDOW_NANOS of receive calls.
+     * recvmmsg socket while the rate is below RING_ABOVE_PPS, the ring above it, back below MMSG_BELOW_PPS. The
+     * rate is judged over windows of receive calls (UP_WINDOW_NANOS on recvmmsg; DOWN_WINDOW_NANOS on the ring,
+     * which delivers a block at a time), and a side once taken is kept for MIN_DWELL_NANOS: a switch costs an RCU
+     * grace period, so flapping would cost more than either side.
      *
      * The two sockets are one fanout group (PACKET_FANOUT_CBPF): a one-instruction classic BPF program returns the
      * index of the member that gets each frame, 0 = this socket, 1 = the ring socket. PACKET_FANOUT_DATA swaps the
-     * program; the kernel waits for an RCU grace period (synchronize_net) before the setsockopt returns, so from
-     * then on no frame reaches the old member. The old member is drained before the new one is read, so frames
-     * keep their order: the socket's queue until recvmmsg finds it empty; the ring until the kernel has retired
-     * its last partly filled block (its timer does that within a jiffy; DRAIN_LIMIT_NANOS bounds the wait).
+     * program; the new one steers frames at once, but the setsockopt returns only after an RCU grace period
+     * (synchronize_net, ~10-15 ms on this VM), after which no frame can still reach the old member. That wait runs
+     * on a helper thread, so the receiving thread goes on reading the old member meanwhile; once it is over, the
+     * old member is drained before the new one is read, so frames keep their order: the socket's queue until
+     * recvmmsg finds it empty; the ring until the kernel has retired its last partly filled block (its timer does
+     * that within a jiffy; DRAIN_LIMIT_NANOS bounds the wait).
      * Membership is per frame, so PACKET_IGNORE_OUTGOING must be the group's flag (a member's own option is not
      * consulted inside a group), and the group id is the kernel's (PACKET_FANOUT_FLAG_UNIQUEID), never another
-     * program's group. A swap costs a grace period (milliseconds) on the receiving thread; frames queue meanwhile.
+     * program's group.
      */
     /** Above this many frames per second the ring receives. */
     public static final long RING_ABOVE_PPS = 50_000;
     /** Below this many frames per second recvmmsg receives again. */
     public static final long MMSG_BELOW_PPS = 10_000;
-    private static final long WINDOW_NANOS = 10_000_000;
+    private static final long UP_WINDOW_NANOS = 10_000_000, DOWN_WINDOW_NANOS = 50_000_000;
+    private static final long MIN_DWELL_NANOS = 200_000_000;
     private static final long DRAIN_LIMIT_NANOS = 50_000_000;
-    private static final int RX_MMSG = 0, RX_TO_RING = 1, RX_RING = 2, RX_TO_MMSG = 3;
+    /** Steady states, swaps in flight (still reading the old member), and drains of the old member. */
+    private static final int RX_MMSG = 0, RX_SWAP_TO_RING = 1, RX_TO_RING = 2, RX_RING = 3, RX_SWAP_TO_MMSG = 4,
+            RX_TO_MMSG = 5;
+    /** Runs the selector swaps (each waits out a grace period in the kernel); one daemon thread for all sockets. */
+    private static final java.util.concurrent.ExecutorService SWAPPER = java.util.concurrent.Executors
+            .newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("af-packet-rx-swap").unstarted(r));
 
     private AfPacketSocket ringSide;      // the ring member of the fanout group (adaptive only)
     private AfPacketSocket lastRx = this; // whose vnet headers describe the last batch
     private int rxState = RX_MMSG;
-    private long windowStart, windowPackets, drainStart;
+    private long windowStart, windowPackets, drainStart, dwellUntil;
     private MemorySegment toSocket, toRing; // the two selector programs (struct sock_fprog)
+    /** Result of the swap in flight: 1 pending, 0 done, else the errno it failed with. */
+    private volatile int swapResult;
     private volatile long rxModeSwitches;
 
     private int receiveAdaptive(MemorySegment[] buffers, int n, int offset, int maxLen, int[] startsOut,
                                 int[] lengthsOut) throws LinuxException {
         long now = System.nanoTime();
-        int got;
         switch (rxState) {
-            case RX_TO_RING -> {
-                got = receiveMmsg(buffers, n, offset, maxLen, startsOut, lengthsOut);
-                if (got > 0) { // what reached the socket before the swap goes first
-                    lastRx = this;
-                    return got;
-                }
-                rxState = RX_RING;
-                got = ringSide.receiveRing(buffers, n, offset, maxLen, startsOut, lengthsOut);
-                lastRx = ringSide;
-            }
-            case RX_TO_MMSG -> {
-                got = ringSide.receiveRing(buffers, n, offset, maxLen, startsOut, lengthsOut);
-                if (got > 0) {
-                    lastRx = ringSide;
-                    return got;
-                }
-                if (!ringSide.ringDrained() && now - drainStart < DRAIN_LIMIT_NANOS) return 0;
-                rxState = RX_MMSG;
-                got = receiveMmsg(buffers, n, offset, maxLen, startsOut, lengthsOut);
-                lastRx = this;
+            case RX_MMSG -> {
+                int got = fromSocket(buffers, n, offset, maxLen, startsOut, lengthsOut);
+                if (rateOver(now, got, UP_WINDOW_NANOS) >= RING_ABOVE_PPS && now >= dwellUntil) swap(toRing, RX_SWAP_TO_RING);
+                return got;
             }
             case RX_RING -> {
-                got = ringSide.receiveRing(buffers, n, offset, maxLen, startsOut, lengthsOut);
-                lastRx = ringSide;
+                int got = fromRing(buffers, n, offset, maxLen, startsOut, lengthsOut);
+                long pps = rateOver(now, got, DOWN_WINDOW_NANOS);
+                if (pps >= 0 && pps < MMSG_BELOW_PPS && now >= dwellUntil) swap(toSocket, RX_SWAP_TO_MMSG);
+                return got;
             }
-            default -> {
-                got = receiveMmsg(buffers, n, offset, maxLen, startsOut, lengthsOut);
-                lastRx = this;
-            }
-        }
-        windowPackets += got;
-        long elapsed = now - windowStart;
-        if (elapsed >= WINDOW_NANOS) {
-            long pps = windowPackets * 1_000_000_000L / elapsed;
-            if (rxState == RX_MMSG && pps >= RING_ABOVE_PPS) {
-                select(toRing);
-                rxState = RX_TO_RING;
-            } else if (rxState == RX_RING && pps < MMSG_BELOW_PPS) {
-                select(toSocket);
-                rxState = RX_TO_MMSG;
+            case RX_SWAP_TO_RING, RX_SWAP_TO_MMSG -> {
+                boolean toRingNow = rxState == RX_SWAP_TO_RING;
+                int result = swapResult;
+                if (result == 1) { // grace period still running: the old member is still the one to read
+                    return toRingNow ? fromSocket(buffers, n, offset, maxLen, startsOut, lengthsOut)
+                            : fromRing(buffers, n, offset, maxLen, startsOut, lengthsOut);
+                }
+                if (result != 0) { // the kernel refused: stay where we were, and stop adapting
+                    rxState = toRingNow ? RX_MMSG : RX_RING;
+                    dwellUntil = Long.MAX_VALUE;
+                    throw new LinuxException("switch the receive path (PACKET_FANOUT_DATA) of AF_PACKET socket for",
+                            name, result);
+                }
+                rxModeSwitches++;
+                rxState = toRingNow ? RX_TO_RING : RX_TO_MMSG;
                 drainStart = now;
+                return receiveAdaptive(buffers, n, offset, maxLen, startsOut, lengthsOut);
             }
-            windowStart = now;
-            windowPackets = 0;
+            case RX_TO_RING -> {
+                int got = fromSocket(buffers, n, offset, maxLen, startsOut, lengthsOut);
+                if (got > 0) return got; // what reached the socket before the swap goes first
+                settle(RX_RING, now);
+                return fromRing(buffers, n, offset, maxLen, startsOut, lengthsOut);
+            }
+            default -> { // RX_TO_MMSG
+                int got = fromRing(buffers, n, offset, maxLen, startsOut, lengthsOut);
+                if (got > 0) return got;
+                if (!ringSide.ringDrained() && now - drainStart < DRAIN_LIMIT_NANOS) return 0;
+                settle(RX_MMSG, now);
+                return fromSocket(buffers, n, offset, maxLen, startsOut, lengthsOut);
+            }
         }
-        return got;
     }
 
-    /** Points the fanout group's selector at the member {@code program} returns; returns once it is in force. */
-    private void select(MemorySegment program) throws LinuxException {
-        if (Libc.setsockopt(rxCapture, fd, Libc.SOL_PACKET, Libc.PACKET_FANOUT_DATA, program,
-                (int) Libc.SOCK_FPROG_SIZE) < 0) {
-            throw new LinuxException("switch the receive path (PACKET_FANOUT_DATA) of AF_PACKET socket for", name,
-                    Libc.errno(rxCapture));
-        }
-        rxModeSwitches++;
+    private int fromSocket(MemorySegment[] buffers, int n, int offset, int maxLen, int[] startsOut, int[] lengthsOut)
+            throws LinuxException {
+        lastRx = this;
+        return receiveMmsg(buffers, n, offset, maxLen, startsOut, lengthsOut);
+    }
+
+    private int fromRing(MemorySegment[] buffers, int n, int offset, int maxLen, int[] startsOut, int[] lengthsOut) {
+        lastRx = ringSide;
+        return ringSide.receiveRing(buffers, n, offset, maxLen, startsOut, lengthsOut);
+    }
+
+    /** Counts {@code got}; once {@code window} has passed, returns the rate over it and starts a new one, else -1. */
+    private long rateOver(long now, int got, long window) {
+        windowPackets += got;
+        long elapsed = now - windowStart;
+        if (elapsed < window) return -1;
+        long pps = windowPackets * 1_000_000_000L / elapsed;
+        windowStart = now;
+        windowPackets = 0;
+        return pps;
+    }
+
+    private void settle(int state, long now) {
+        rxState = state;
+        windowStart = now;
+        windowPackets = 0;
+        dwellUntil = now + MIN_DWELL_NANOS;
+    }
+
+    /** Starts pointing the group's selector at the member {@code program} returns; the helper thread waits it out. */
+    private void swap(MemorySegment program, int state) {
+        swapResult = 1;
+        rxState = state;
+        SWAPPER.execute(() -> {
+            try (Arena tmp = Arena.ofConfined()) {
+                MemorySegment cap = tmp.allocate(Libc.CAPTURE_LAYOUT);
+                int rc = Libc.setsockopt(cap, fd, Libc.SOL_PACKET, Libc.PACKET_FANOUT_DATA, program,
+                        (int) Libc.SOCK_FPROG_SIZE);
+                swapResult = rc == 0 ? 0 : Math.max(2, Libc.errno(cap));
+            } catch (RuntimeException e) {
+                swapResult = Errno.EINVAL;
+            }
+        });
     }
 
     /** How often an adaptive socket has switched between recvmmsg and the ring. */
@@ -893,7 +936,12 @@ public final class AfPacketSocket implements AutoCloseable {
             return;
         }
         closed = true;
-        if (ringSide != null) ringSide.close();
+        if (ringSide != null) {
+            // A selector swap in flight uses fd: let it finish (a grace period, milliseconds) before closing.
+            long deadline = System.nanoTime() + 2_000_000_000L;
+            while (swapResult == 1 && System.nanoTime() < deadline) Thread.onSpinWait();
+            ringSide.close();
+        }
         Libc.close(fd);
         if (ring != null) Libc.munmap(ring, ring.byteSize());
         arena.close();

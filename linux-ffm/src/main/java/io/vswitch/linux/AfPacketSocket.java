@@ -479,7 +479,9 @@ public final class AfPacketSocket implements AutoCloseable {
      *
      * recvmmsg hands a frame over at once but costs a system call per (often small) batch; the ring costs none
      * per frame but hands a block over only when it fills or its timer fires (up to a jiffy, 4 ms here). So: the
-     * recvmmsg socket while the rate is below RING_ABOVE_PPS, the ring above it, back below MMSG_BELOW_PPS. The
+     * recvmmsg socket until it backs up -- at least RING_ABOVE_PPS and at least half the calls of a window return
+     * a full batch (a TCP stream's ACKs, say, stay on recvmmsg while the thread keeps up: a jiffy of delay on
+     * them would slow the stream down) -- then the ring, and recvmmsg again below MMSG_BELOW_PPS. The
      * rate is judged over windows of receive calls (UP_WINDOW_NANOS on recvmmsg; DOWN_WINDOW_NANOS on the ring,
      * which delivers a block at a time), and a side once taken is kept for MIN_DWELL_NANOS: a switch costs an RCU
      * grace period, so flapping would cost more than either side.
@@ -514,6 +516,7 @@ public final class AfPacketSocket implements AutoCloseable {
     private AfPacketSocket lastRx = this; // whose vnet headers describe the last batch
     private int rxState = RX_MMSG;
     private long windowStart, windowPackets, drainStart, dwellUntil;
+    private int windowCalls, windowFullCalls; // recvmmsg calls in the window, and those that filled the batch
     private MemorySegment toSocket, toRing; // the two selector programs (struct sock_fprog)
     /** Result of the swap in flight: 1 pending, 0 done, else the errno it failed with. */
     private volatile int swapResult;
@@ -525,7 +528,12 @@ public final class AfPacketSocket implements AutoCloseable {
         switch (rxState) {
             case RX_MMSG -> {
                 int got = fromSocket(buffers, n, offset, maxLen, startsOut, lengthsOut);
-                if (rateOver(now, got, UP_WINDOW_NANOS) >= RING_ABOVE_PPS && now >= dwellUntil) swap(toRing, RX_SWAP_TO_RING);
+                windowCalls++;
+                if (got == n) windowFullCalls++;
+                boolean backedUp = windowFullCalls * 2 >= windowCalls;
+                if (rateOver(now, got, UP_WINDOW_NANOS) >= RING_ABOVE_PPS && backedUp && now >= dwellUntil) {
+                    swap(toRing, RX_SWAP_TO_RING);
+                }
                 return got;
             }
             case RX_RING -> {
@@ -586,14 +594,14 @@ public final class AfPacketSocket implements AutoCloseable {
         if (elapsed < window) return -1;
         long pps = windowPackets * 1_000_000_000L / elapsed;
         windowStart = now;
-        windowPackets = 0;
+        windowPackets = windowCalls = windowFullCalls = 0;
         return pps;
     }
 
     private void settle(int state, long now) {
         rxState = state;
         windowStart = now;
-        windowPackets = 0;
+        windowPackets = windowCalls = windowFullCalls = 0;
         dwellUntil = now + MIN_DWELL_NANOS;
     }
 

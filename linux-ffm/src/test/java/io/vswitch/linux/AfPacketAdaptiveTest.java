@@ -143,15 +143,7 @@ class AfPacketAdaptiveTest {
         // Inside a fanout group a member's own PACKET_IGNORE_OUTGOING is not consulted: the group's flag must be.
         // (Our own sends bypass the qdisc and its taps; what the flag guards is what the kernel stack sends: here
         // ARP requests for an unresolved neighbour out of veth.b.)
-        long pid = ProcessHandle.current().pid();
-        String net = "198.19." + (pid % 250) + ".";
-        int host = (int) (4 * (Long.parseLong(veth.a.substring(VethPair.PREFIX.length(), veth.a.length() - 1)) % 60));
-        VethPair.ip("addr", "add", net + (host + 1) + "/30", "dev", veth.b);
-        try (java.net.DatagramSocket udp = new java.net.DatagramSocket()) {
-            byte[] payload = {1, 2, 3};
-            udp.send(new java.net.DatagramPacket(payload, payload.length,
-                    java.net.InetAddress.getByName(net + (host + 2)), 9));
-        }
+        veth.provokeArpFrom(veth.b, "198.19");
         int arpAtPeer = 0;
         long deadline = System.nanoTime() + 3_000_000_000L;
         while (arpAtPeer == 0 && System.nanoTime() < deadline) {

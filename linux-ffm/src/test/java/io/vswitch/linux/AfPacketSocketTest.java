@@ -143,15 +143,7 @@ class AfPacketSocketTest {
         // Our own sends bypass the qdisc (and with it the taps), so the case IGNORE_OUTGOING
         // really guards is traffic the kernel stack transmits: here ARP requests that a UDP
         // datagram to an unresolved neighbour makes the kernel send out of veth.a.
-        long pid = ProcessHandle.current().pid();
-        String net = "198.18." + (pid % 250) + ".";
-        int host = (int) (4 * (Long.parseLong(veth.a.substring(VethPair.PREFIX.length(), veth.a.length() - 1)) % 60));
-        VethPair.ip("addr", "add", net + (host + 1) + "/30", "dev", veth.a);
-        try (java.net.DatagramSocket udp = new java.net.DatagramSocket()) {
-            byte[] payload = {1, 2, 3};
-            udp.send(new java.net.DatagramPacket(payload, payload.length,
-                    java.net.InetAddress.getByName(net + (host + 2)), 9));
-        }
+        veth.provokeArpFrom(veth.a, "198.18");
         int[] st = new int[BATCH];
         int[] len = new int[BATCH];
         int arpAtPeer = 0;

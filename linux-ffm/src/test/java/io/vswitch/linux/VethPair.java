@@ -106,6 +106,21 @@ final class VethPair implements AutoCloseable {
         assertEquals(List.of(), left, "test interfaces left behind");
     }
 
+    /**
+     * Makes the kernel stack transmit out of {@code dev} (one of this pair's ends): gives it an address of a /30 of
+     * {@code firstOctets} (e.g. "198.18") unique to this pair and sends a UDP datagram to the unresolved other
+     * host of that /30, so the kernel broadcasts ARP requests out of {@code dev}.
+     */
+    void provokeArpFrom(String dev, String firstOctets) throws IOException {
+        String net = firstOctets + "." + (ProcessHandle.current().pid() % 250) + ".";
+        int host = (int) (4 * (Long.parseLong(a.substring(PREFIX.length(), a.length() - 1)) % 60));
+        ip("addr", "add", net + (host + 1) + "/30", "dev", dev);
+        try (java.net.DatagramSocket udp = new java.net.DatagramSocket()) {
+            byte[] payload = {1, 2, 3};
+            udp.send(new java.net.DatagramPacket(payload, payload.length, java.net.InetAddress.getByName(net + (host + 2)), 9));
+        }
+    }
+
     static void ip(String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add("ip");

@@ -518,8 +518,9 @@ public final class AfPacketSocket implements AutoCloseable {
     private long windowStart, windowPackets, drainStart, dwellUntil;
     private int windowCalls, windowFullCalls; // recvmmsg calls in the window, and those that filled the batch
     private MemorySegment toSocket, toRing; // the two selector programs (struct sock_fprog)
-    /** Result of the swap in flight: 1 pending, 0 done, else the errno it failed with. */
+    /** Result of the last swap: SWAP_PENDING while in flight, 0 done, else the errno it failed with. */
     private volatile int swapResult;
+    private static final int SWAP_PENDING = -1;
     private volatile long rxModeSwitches;
 
     private int receiveAdaptive(MemorySegment[] buffers, int n, int offset, int maxLen, int[] startsOut,
@@ -545,7 +546,7 @@ public final class AfPacketSocket implements AutoCloseable {
             case RX_SWAP_TO_RING, RX_SWAP_TO_MMSG -> {
                 boolean toRingNow = rxState == RX_SWAP_TO_RING;
                 int result = swapResult;
-                if (result == 1) { // grace period still running: the old member is still the one to read
+                if (result == SWAP_PENDING) { // grace period still running: the old member is still the one to read
                     return toRingNow ? fromSocket(buffers, n, offset, maxLen, startsOut, lengthsOut)
                             : fromRing(buffers, n, offset, maxLen, startsOut, lengthsOut);
                 }
@@ -607,14 +608,14 @@ public final class AfPacketSocket implements AutoCloseable {
 
     /** Starts pointing the group's selector at the member {@code program} returns; the helper thread waits it out. */
     private void swap(MemorySegment program, int state) {
-        swapResult = 1;
+        swapResult = SWAP_PENDING;
         rxState = state;
         SWAPPER.execute(() -> {
             try (Arena tmp = Arena.ofConfined()) {
                 MemorySegment cap = tmp.allocate(Libc.CAPTURE_LAYOUT);
                 int rc = Libc.setsockopt(cap, fd, Libc.SOL_PACKET, Libc.PACKET_FANOUT_DATA, program,
                         (int) Libc.SOCK_FPROG_SIZE);
-                swapResult = rc == 0 ? 0 : Math.max(2, Libc.errno(cap));
+                swapResult = rc == 0 ? 0 : Libc.errno(cap);
             } catch (RuntimeException e) {
                 swapResult = Errno.EINVAL;
             }
@@ -947,7 +948,7 @@ public final class AfPacketSocket implements AutoCloseable {
         if (ringSide != null) {
             // A selector swap in flight uses fd: let it finish (a grace period, milliseconds) before closing.
             long deadline = System.nanoTime() + 2_000_000_000L;
-            while (swapResult == 1 && System.nanoTime() < deadline) Thread.onSpinWait();
+            while (swapResult == SWAP_PENDING && System.nanoTime() < deadline) Thread.onSpinWait();
             ringSide.close();
         }
         Libc.close(fd);

@@ -493,7 +493,11 @@ public final class AfPacketSocket implements AutoCloseable {
      * on a helper thread, so the receiving thread goes on reading the old member meanwhile; once it is over, the
      * old member is drained before the new one is read, so frames keep their order: the socket's queue until
      * recvmmsg finds it empty; the ring until the kernel has retired its last partly filled block (its timer does
-     * that within a jiffy; DRAIN_LIMIT_NANOS bounds the wait).
+     * that within a jiffy; DRAIN_LIMIT_NANOS bounds the wait). The new member is not read during the grace
+     * period, so at extreme rates a long one can fill the ring (4 MiB, ~20,000 small frames) and the kernel drops
+     * (counted in kernelDrops), as for any reader that falls behind.
+     * Cost: the ring is mmap'd for the socket's life (4 MiB per adaptive port) and its retire timer ticks every
+     * jiffy in the kernel even when idle; topologies of hundreds of ports may prefer RxMode.MMSG.
      * Membership is per frame, so PACKET_IGNORE_OUTGOING must be the group's flag (a member's own option is not
      * consulted inside a group), and the group id is the kernel's (PACKET_FANOUT_FLAG_UNIQUEID), never another
      * program's group.

@@ -80,10 +80,12 @@ class AfPacketAdaptiveTest {
         assertEquals(0, sb.rxModeSwitches());
 
         // Load: four batches back to back between receives, far above RING_ABOVE_PPS, so the socket backs up
-        // (most recvmmsg calls return a full batch).
+        // (most recvmmsg calls return a full batch). At most 4,000 frames outstanding, as a real sender is bounded:
+        // while a swap waits out its grace period the new side is not read yet, and an unbounded sender on this
+        // thread would overrun even the ring (~20,000 such frames) if the grace period runs long.
         long loadUntil = System.nanoTime() + 300_000_000L;
         while (System.nanoTime() < loadUntil) {
-            for (int b = 0; b < 4; b++) {
+            for (int b = 0; b < 4 && seq - nextExpected < 4_000; b++) {
                 List<byte[]> chunk = new ArrayList<>(BATCH);
                 for (int i = 0; i < BATCH; i++) chunk.add(Frames.frame(seq++, LEN));
                 assertEquals(BATCH, Frames.send(sa, txBufs, chunk));

@@ -35,9 +35,15 @@ public final class Vswitchd implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--config", defaultValue = "/var/lib/vswitch/vswitchd.conf", description = "Configuration file (default: ${DEFAULT-VALUE}).")
     Path config;
 
-    @Option(names = "--pmd-threads", defaultValue = "1",
-            description = "Datapath threads (default: ${DEFAULT-VALUE}; on 2 cores one thread leaves the other to the kernel's side of the veths).")
-    int threads;
+    @Option(names = "--pmd-threads", paramLabel = "N",
+            description = "Datapath threads, ports spread over them (default: one per CPU, at most 8; they sleep in epoll when idle). "
+                    + "Measured on 2 cores: two threads carry ~1.5x the TCP of one, the same 64-byte rates.")
+    Integer threads;
+
+    /** One datapath thread per CPU, at most 8: idle threads cost nothing, busy ports get a core each. */
+    static int defaultThreads() {
+        return Math.min(8, Runtime.getRuntime().availableProcessors());
+    }
 
     @Option(names = "--probe-interval", defaultValue = "5",
             description = "OpenFlow inactivity probe in seconds (default: ${DEFAULT-VALUE}): echo after this long without a message, "
@@ -65,6 +71,7 @@ public final class Vswitchd implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (threads == null) threads = defaultThreads();
         if (threads < 1 || threads > 64) throw new IllegalArgumentException("--pmd-threads must be 1-64");
         Long bridgeDpid = checkBridgeOptions();
         Files.createDirectories(rundir);

@@ -388,14 +388,6 @@ public final class AfPacketSocket implements AutoCloseable {
                         + ((long) offset + maxLen) + " bytes (is " + (b.isNative() ? "" : "heap, ")
                         + b.byteSize() + " bytes)");
             }
-            if (ring != null) continue;
-            long m = Libc.MMSGHDR_SIZE * i;
-            long v = Libc.IOVEC_SIZE * (iovPerMsg * i + iovPerMsg - 1);
-            rxIovs.set(JAVA_LONG, v + Libc.IOV_BASE, b.address() + offset);
-            rxIovs.set(JAVA_LONG, v + Libc.IOV_LEN, maxLen);
-            // The kernel overwrites controllen and flags with what it used: reset both.
-            rxMsgs.set(JAVA_LONG, m + Libc.MSG_CONTROLLEN, CMSG_BUF);
-            rxMsgs.set(JAVA_INT, m + Libc.MSG_FLAGS, 0);
         }
         if (ring != null) {
             return receiveRing(buffers, n, offset, maxLen, startsOut, lengthsOut);
@@ -408,6 +400,16 @@ public final class AfPacketSocket implements AutoCloseable {
 
     private int receiveMmsg(MemorySegment[] buffers, int n, int offset, int maxLen, int[] startsOut, int[] lengthsOut)
             throws LinuxException {
+        // Only here, not per receive: an adaptive socket reading its ring makes no recvmmsg.
+        for (int i = 0; i < n; i++) {
+            long m = Libc.MMSGHDR_SIZE * i;
+            long v = Libc.IOVEC_SIZE * (iovPerMsg * i + iovPerMsg - 1);
+            rxIovs.set(JAVA_LONG, v + Libc.IOV_BASE, buffers[i].address() + offset);
+            rxIovs.set(JAVA_LONG, v + Libc.IOV_LEN, maxLen);
+            // The kernel overwrites controllen and flags with what it used: reset both.
+            rxMsgs.set(JAVA_LONG, m + Libc.MSG_CONTROLLEN, CMSG_BUF);
+            rxMsgs.set(JAVA_INT, m + Libc.MSG_FLAGS, 0);
+        }
         int got = Libc.recvmmsg(fd, rxMsgs, n, Libc.MSG_DONTWAIT);
         if (got < 0) {
             // Almost always EAGAIN. Capturing errno allocates (Libc class comment), so only every

@@ -36,12 +36,8 @@ class AfPacketAdaptiveTest {
     void setUp() throws Exception {
         veth = VethPair.create();
         arena = Arena.ofConfined();
-        txBufs = new MemorySegment[BATCH];
-        rxBufs = new MemorySegment[BATCH];
-        for (int i = 0; i < BATCH; i++) {
-            txBufs[i] = arena.allocate(Frames.BUF, 64);
-            rxBufs[i] = arena.allocate(Frames.BUF, 64);
-        }
+        txBufs = Frames.buffers(arena, BATCH);
+        rxBufs = Frames.buffers(arena, BATCH);
         sa = AfPacketSocket.open(veth.a, BATCH, false);
         sb = AfPacketSocket.open(veth.b, BATCH, false, AfPacketSocket.RxMode.ADAPTIVE);
     }

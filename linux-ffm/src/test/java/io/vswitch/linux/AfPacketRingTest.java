@@ -31,12 +31,8 @@ class AfPacketRingTest {
     void setUp() throws Exception {
         veth = VethPair.create();
         arena = Arena.ofConfined();
-        txBufs = new MemorySegment[BATCH];
-        rxBufs = new MemorySegment[BATCH];
-        for (int i = 0; i < BATCH; i++) {
-            txBufs[i] = arena.allocate(Frames.BUF, 64);
-            rxBufs[i] = arena.allocate(Frames.BUF, 64);
-        }
+        txBufs = Frames.buffers(arena, BATCH);
+        rxBufs = Frames.buffers(arena, BATCH);
     }
 
     private void open(boolean vnet) throws LinuxException {

@@ -59,6 +59,13 @@ final class Frames {
         return false;
     }
 
+    /** {@code n} native frame buffers of BUF bytes each, 64-byte aligned, in {@code arena}. */
+    static MemorySegment[] buffers(java.lang.foreign.Arena arena, int n) {
+        MemorySegment[] b = new MemorySegment[n];
+        for (int i = 0; i < n; i++) b[i] = arena.allocate(BUF, 64);
+        return b;
+    }
+
     /** Copies {@code frames} into {@code bufs} at OFFSET and sends them in one call. */
     static int send(AfPacketSocket s, MemorySegment[] bufs, List<byte[]> frames) throws LinuxException {
         int[] starts = new int[frames.size()];

@@ -10,6 +10,7 @@ import io.vswitch.vswitchd.config.Config;
 import io.vswitch.vswitchd.pcap.PcapReader;
 import io.vswitch.vswitchd.pcap.PcapRecorder;
 import io.vswitch.vswitchd.pmd.DatapathThread;
+import io.vswitch.vswitchd.pmd.PortPlacement;
 import io.vswitch.vswitchd.port.AfPacketPort;
 import io.vswitch.vswitchd.port.PatchPort;
 import io.vswitch.vswitchd.port.Port;
@@ -387,7 +388,7 @@ public final class Daemon implements AutoCloseable {
                     int code = e.errno() == 1 || e.errno() == 13 ? 3 : 2; // EPERM/EACCES: permission denied
                     throw new DaemonException(e.getMessage(), code);
                 }
-                thread = leastLoaded();
+                thread = placeNew();
             }
             case "patch" -> {
                 String peerName = options.get("peer");
@@ -397,7 +398,7 @@ public final class Daemon implements AutoCloseable {
                     if (other.port(peerName) instanceof PatchPort peer && peer.peerName().equals(iface)) pp.connect(peer);
                 }
                 p = pp;
-                thread = threads[0]; // patch peers share a thread: frames cross without a hand-off
+                thread = threads[0]; // patch peers share a thread: frames cross without a hand-off (never moved)
             }
             case "internal" -> {
                 if (!options.isEmpty()) throw new DaemonException("type=internal takes no options but tag=VLAN");
@@ -409,7 +410,7 @@ public final class Daemon implements AutoCloseable {
                 } catch (LinuxException e) {
                     throw new DaemonException(e.getMessage(), e.errno() == 1 || e.errno() == 13 ? 3 : 1);
                 }
-                thread = leastLoaded();
+                thread = placeNew();
             }
             default -> throw new DaemonException("unknown port type '" + type + "' (afpacket, internal, patch)");
         }
@@ -515,11 +516,9 @@ public final class Daemon implements AutoCloseable {
     public ReplayResult pcapReplay(String bridge, String port, Path file, long ratePps) throws DaemonException {
         if (ratePps < 0) throw new DaemonException("--rate must be positive, not " + ratePps, 2);
         Port p;
-        DatapathThread t;
         synchronized (this) {
             p = port(bridge(bridge), port);
-            t = owner.get(p);
-            if (t == null) throw new DaemonException("port " + port + " on bridge " + bridge + " is not served by a datapath thread");
+            if (owner.get(p) == null) throw new DaemonException("port " + port + " on bridge " + bridge + " is not served by a datapath thread");
         }
         long skipped = 0;
         try (PcapReader check = PcapReader.open(file)) { // pass 1: the whole file must read
@@ -540,14 +539,14 @@ public final class Daemon implements AutoCloseable {
                 chunk[n++] = f;
                 if (n == burst) {
                     pace(begin, sent, ratePps);
-                    await(t.inject(p, chunk, n));
+                    inject(p, chunk, n);
                     sent += n;
                     n = 0;
                 }
             }
             if (n > 0) {
                 pace(begin, sent, ratePps);
-                await(t.inject(p, chunk, n));
+                inject(p, chunk, n);
                 sent += n;
             }
         } catch (IOException e) {
@@ -556,6 +555,20 @@ public final class Daemon implements AutoCloseable {
             throw new DaemonException("replay of " + file + " stopped after " + sent + " frames: " + e.getMessage());
         }
         return new ReplayResult(sent, skipped, (System.nanoTime() - begin) / 1e9);
+    }
+
+    /** Injects through whichever thread serves {@code p} now (the port may move between threads during a replay). */
+    private void inject(Port p, byte[][] chunk, int n) throws DaemonException {
+        for (int attempt = 0; ; attempt++) {
+            DatapathThread t = owner.get(p);
+            if (t == null) throw new DaemonException("port " + p.name() + " was removed during the replay");
+            try {
+                await(t.inject(p, chunk, n));
+                return;
+            } catch (DaemonException e) {
+                if (attempt == 3 || owner.get(p) == t) throw e; // not a move in between: a real failure
+            }
+        }
     }
 
     private static boolean usable(byte[] frame, int originalLength) {
@@ -580,6 +593,104 @@ public final class Daemon implements AutoCloseable {
         Port p = b.port(name);
         if (p == null) throw new DaemonException("bridge " + b.name() + " has no port " + name);
         return p;
+    }
+
+    // ------------------------------------------------------------------------------------ port placement
+
+    /** How often {@link #rebalance} looks at the load, and how long after a move it waits before the next. */
+    public static final long REBALANCE_INTERVAL_MS = 500, REBALANCE_DWELL_MS = 1000;
+    private boolean autoBalance = true;
+    private final Map<Port, Long> busyAtLastLook = new HashMap<>();
+    private final Map<Port, Double> lastLoad = new HashMap<>();
+    private long lastLook, lastMove;
+    private long portMoves;
+
+    /** pmd-auto-lb: whether ports are moved between datapath threads by load (default on). */
+    public synchronized void setAutoBalance(boolean on) { autoBalance = on; }
+
+    /**
+     * A new port's thread: with automatic placement thread 0, where every port sits until load says otherwise
+     * (see {@link PortPlacement}); without, the thread serving the fewest ports.
+     */
+    private DatapathThread placeNew() {
+        return autoBalance ? threads[0] : leastLoaded();
+    }
+
+    /**
+     * Measures each port's load since the last call and, with automatic placement on, moves ports between
+     * datapath threads as {@link PortPlacement} says. Called every {@link #REBALANCE_INTERVAL_MS} by the daemon's
+     * timer. A move takes the port off its thread (which finishes its batch first) and gives it to the other; frames
+     * arriving meanwhile wait in the socket, so none is lost or reordered.
+     */
+    public synchronized void rebalance() {
+        long now = System.nanoTime();
+        long interval = now - lastLook;
+        boolean first = lastLook == 0;
+        lastLook = now;
+        List<Port> ports = new ArrayList<>(owner.keySet());
+        double[] load = new double[ports.size()];
+        for (int i = 0; i < load.length; i++) {
+            Port p = ports.get(i);
+            long busy = p.busyNanos;
+            Long before = busyAtLastLook.put(p, busy);
+            load[i] = first || before == null ? 0 : Math.max(0, busy - before) / (double) interval;
+            lastLoad.put(p, load[i]);
+        }
+        busyAtLastLook.keySet().retainAll(owner.keySet());
+        lastLoad.keySet().retainAll(owner.keySet());
+        if (!autoBalance || threads.length < 2 || first || now - lastMove < REBALANCE_DWELL_MS * 1_000_000L) return;
+        int[] current = new int[load.length];
+        boolean[] movable = new boolean[load.length];
+        for (int i = 0; i < load.length; i++) {
+            current[i] = owner.get(ports.get(i)).id();
+            movable[i] = !(ports.get(i) instanceof PatchPort);
+        }
+        int[] next = PortPlacement.plan(threads.length, load, current, movable);
+        if (next == null) return;
+        StringBuilder moved = new StringBuilder();
+        for (int i = 0; i < next.length; i++) {
+            if (next[i] == current[i]) continue;
+            Port p = ports.get(i);
+            try {
+                move(p, threads[next[i]]);
+                moved.append(String.format(" %s (%.0f%% of a CPU) pmd%d->pmd%d;", p.name(), load[i] * 100, current[i], next[i]));
+            } catch (DaemonException e) {
+                log.warn("moving port {} to datapath thread {}: {}", p.name(), next[i], e.getMessage());
+            }
+        }
+        lastMove = now;
+        double total = 0;
+        for (double l : load) total += l;
+        log.info("ports {} ({}% of a CPU in all):{}", total < PortPlacement.CONSOLIDATE_BELOW ? "back together on pmd0, load low"
+                : "spread over datapath threads", Math.round(total * 100), moved);
+    }
+
+    private void move(Port p, DatapathThread to) throws DaemonException {
+        DatapathThread from = owner.get(p);
+        Bridge b = null;
+        for (Bridge x : bridges.values()) if (x.port(p.number()) == p) b = x;
+        if (from == null || from == to || b == null) return;
+        await(from.removePort(p));
+        owner.put(p, to);
+        await(to.addPort(b, p));
+        portMoves++;
+    }
+
+    /** Which datapath thread serves which port, with each port's measured load (ovs-appctl dpif-netdev/pmd-rxq-show). */
+    public synchronized String pmdRxqShow() {
+        StringBuilder sb = new StringBuilder();
+        for (DatapathThread t : threads) {
+            sb.append("pmd thread ").append(t.id()).append(":\n");
+            for (Bridge b : bridges.values()) {
+                for (Port p : b.ports()) {
+                    if (owner.get(p) != t) continue;
+                    sb.append(String.format("  port: %-15s bridge: %-10s pmd usage: %3d %%%n", p.name(), b.name(),
+                            Math.round(lastLoad.getOrDefault(p, 0.0) * 100)));
+                }
+            }
+        }
+        sb.append("automatic placement: ").append(autoBalance ? "on" : "off").append(", ").append(portMoves).append(" port moves\n");
+        return sb.toString();
     }
 
     private DatapathThread leastLoaded() {

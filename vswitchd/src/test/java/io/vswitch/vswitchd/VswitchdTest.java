@@ -108,10 +108,64 @@ class VswitchdTest extends DaemonTestBase {
     }
 
     @Test
+    void portsSpreadOverThreadsUnderLoadAndComeBackTogetherWhenQuiet() throws Exception {
+        // Automatic placement (the daemon's timer calls rebalance every 500 ms; here the test does): both ports
+        // start on pmd0; a TCP stream through the switch (data one way, ACKs the other) loads both, so one moves to
+        // pmd1 while the stream runs, and the stream survives the move; once quiet, both are back on pmd0.
+        daemon.close();
+        daemon = new Daemon(dir.resolve("vswitchd3.conf"), 2);
+        ctl = new CommandHandler(daemon);
+        String p1 = net.host("h1", "10.0.0.1"), p2 = net.host("h2", "10.0.0.2");
+        ok("add-br", "br0");
+        ok("add-port", "br0", p1);
+        ok("add-port", "br0", p2);
+        String before = ok("pmd-rxq-show");
+        assertTrue(before.matches("(?s)pmd thread 0:\n  port: " + p1 + " .*\n  port: " + p2 + " .*pmd thread 1:\nautomatic.*"), before);
+        assertTrue(net.ping("h1", "10.0.0.2", 2));
+
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread balancer = Thread.ofPlatform().name("test-balancer").start(() -> {
+            while (!stop.get()) {
+                daemon.rebalance();
+                try {
+                    Thread.sleep(Daemon.REBALANCE_INTERVAL_MS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        try {
+            net.in(net.ns("h2"), "iperf3", "-s", "-D", "-1", "-p", "5297");
+            var client = new ProcessBuilder("ip", "netns", "exec", net.ns("h1"), "iperf3", "-c", "10.0.0.2", "-p", "5297", "-t", "6", "-J")
+                    .redirectErrorStream(true).start();
+            String[] spread = new String[1];
+            boolean moved = await(() -> {
+                String s = daemon.pmdRxqShow();
+                spread[0] = s;
+                return s.matches("(?s)pmd thread 0:\n  port: \\S+ .*\npmd thread 1:\n  port: \\S+ .*");
+            }, 6);
+            String out = new String(client.getInputStream().readAllBytes());
+            assertTrue(client.waitFor(15, java.util.concurrent.TimeUnit.SECONDS));
+            assertTrue(moved, "a port moved to pmd1 under load: " + spread[0]);
+            var m = java.util.regex.Pattern.compile("\"sum_received\"[^}]*\"bytes\":\\s*(\\d+)").matcher(out);
+            assertTrue(m.find(), out);
+            assertTrue(Long.parseLong(m.group(1)) > 50_000_000L, "the stream went on across the move: " + m.group(1) + " bytes");
+            assertTrue(await(() -> daemon.pmdRxqShow().matches("(?s)pmd thread 0:\n  port: .*\n  port: .*pmd thread 1:\nautomatic.*"), 5),
+                    "both ports back on pmd0 when quiet: " + daemon.pmdRxqShow());
+            assertTrue(net.ping("h2", "10.0.0.1", 2), "forwarding after the ports came back");
+        } finally {
+            stop.set(true);
+            balancer.join();
+        }
+    }
+
+    @Test
     void twoDatapathThreadsEachSendOnTheOthersPorts() throws Exception {
-        // Ports go to the least-loaded thread: p1 on pmd0, p2 on pmd1, so every frame crosses threads on output.
+        // Without automatic placement ports go to the thread with the fewest: p1 on pmd0, p2 on pmd1, so every
+        // frame crosses threads on output.
         daemon.close();
         daemon = new Daemon(dir.resolve("vswitchd2.conf"), 2);
+        daemon.setAutoBalance(false);
         ctl = new CommandHandler(daemon);
         String p1 = net.host("h1", "10.0.0.1"), p2 = net.host("h2", "10.0.0.2");
         ok("add-br", "br0");

@@ -36,7 +36,7 @@ import picocli.CommandLine.Parameters;
             "  add-flow BR FLOW   add-flows BR FILE   mod-flows BR FLOW   del-flows BR [MATCH]   dump-flows BR [MATCH]",
             "  add-group BR GROUP   mod-group BR GROUP   del-groups BR [GROUP]   dump-groups BR",
             "  add-meter BR METER   mod-meter BR METER   del-meter BR METER   dump-meters BR",
-            "  dump-ports BR   fdb-show BR   trace BR PACKET   trace BR --hex BYTES[@IN_PORT]   pmd-stats-show",
+            "  dump-ports BR   fdb-show BR   trace BR PACKET   trace BR --hex BYTES[@IN_PORT]   pmd-stats-show   pmd-rxq-show",
             "  set-link BR PORT [in|out|both] delay=10ms jitter=1ms loss=1% loss-corr=25% rate=100mbit limit=1000",
             "  clear-link BR PORT   show-link BR PORT      (link emulation in the datapath: no netem qdisc needed)",
             "  pcap-record BR PORT FILE [rx|tx|both]   pcap-stop BR PORT   pcap-replay BR PORT FILE [--rate PPS]",

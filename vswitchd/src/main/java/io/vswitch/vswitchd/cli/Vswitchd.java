@@ -36,9 +36,15 @@ public final class Vswitchd implements java.util.concurrent.Callable<Integer> {
     Path config;
 
     @Option(names = "--pmd-threads", paramLabel = "N",
-            description = "Datapath threads, ports spread over them (default: one per CPU, at most 8; they sleep in epoll when idle). "
-                    + "Measured on 2 cores: two threads carry ~1.5x the TCP of one, the same 64-byte rates.")
+            description = "Datapath threads (default: one per CPU, at most 8; they sleep in epoll when idle). "
+                    + "Measured on 2 cores: ports on two threads carry ~1.5x the TCP of one; see --pmd-auto-lb for which port goes where.")
     Integer threads;
+
+    @Option(names = "--pmd-auto-lb", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Place ports on datapath threads by measured load (default: on): all on one thread while the load is low "
+                    + "(a request and its answer cross the switch without a thread wake-up), spread when a thread is busy with "
+                    + "several loaded ports. --no-pmd-auto-lb keeps each port where it was added (the thread with the fewest ports).")
+    boolean autoBalance;
 
     /** One datapath thread per CPU, at most 8: idle threads cost nothing, busy ports get a core each. */
     static int defaultThreads() {
@@ -78,6 +84,7 @@ public final class Vswitchd implements java.util.concurrent.Callable<Integer> {
         Path pidFile = rundir.resolve("vswitchd.pid");
         if (probeSeconds < 1 || probeSeconds > 3600) throw new IllegalArgumentException("--probe-interval must be 1-3600 seconds");
         Daemon daemon = new Daemon(config, threads, probeSeconds);
+        daemon.setAutoBalance(autoBalance);
         ControlServer control;
         try {
             daemon.restore();
@@ -99,6 +106,13 @@ public final class Vswitchd implements java.util.concurrent.Callable<Integer> {
                 log.warn("housekeeping: {}", e.getMessage());
             }
         }, 1, 1, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                daemon.rebalance();
+            } catch (RuntimeException e) {
+                log.warn("placing ports on datapath threads: {}", e.getMessage());
+            }
+        }, Daemon.REBALANCE_INTERVAL_MS, Daemon.REBALANCE_INTERVAL_MS, TimeUnit.MILLISECONDS);
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(() -> {

@@ -134,6 +134,7 @@ public final class CommandHandler {
                 }
                 case "pcap-replay" -> pcapReplay(a);
                 case "pmd-stats-show" -> { daemon.syncStats(); yield Response.ok(daemon.pmdStats()); }
+                case "pmd-rxq-show" -> Response.ok(daemon.pmdRxqShow());
                 default -> Response.error(2, "unknown command '" + cmd + "' (vsctl --help lists them)");
             };
         } catch (DaemonException e) {

@@ -55,6 +55,10 @@ public final class DatapathThread implements Runnable {
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
     private final Packet[] batch = new Packet[AfPacketPort.BATCH];
     private final int[] ready = new int[64];
+    /** The ports served in the current cycle and how many frames each gave, to share out the cycle's time. */
+    private Port[] servedPorts = new Port[16];
+    private int[] servedFrames = new int[16];
+    private int servedCount;
     private final List<Slot> slots = new ArrayList<>();
     private final Map<Bridge, Lane> lanes = new IdentityHashMap<>();
     private Port[] dirty = new Port[16];
@@ -154,6 +158,7 @@ public final class DatapathThread implements Runnable {
         return submit(() -> {
             Lane lane = lanes.computeIfAbsent(bridge, Lane::new);
             slots.add(new Slot(port, bridge, lane));
+            emulating |= port.egress != null || port.ingress != null; // a port may arrive with its link emulation
             int[] fds = port.pollFds();
             for (int k = 0; k < fds.length; k++) {
                 try {
@@ -175,6 +180,8 @@ public final class DatapathThread implements Runnable {
                     for (int fd : port.pollFds()) unregister(fd);
                     slots.remove(i);
                     reindex();
+                    emulating = false;
+                    for (Slot s : slots) emulating |= s.port.egress != null || s.port.ingress != null;
                     return;
                 }
             }
@@ -255,9 +262,10 @@ public final class DatapathThread implements Runnable {
             long start = System.nanoTime();
             now = start;
             int received = 0;
+            servedCount = 0;
             for (int i = 0; i < n; i++) {
                 int token = ready[i];
-                if (token >= 0 && token < slots.size()) received += serve(slots.get(token), start);
+                if (token >= 0 && token < slots.size()) received += served(slots.get(token), start);
             }
             received += drainPatches(start);
             if (emulating) received += releaseEmulated(start);
@@ -267,6 +275,7 @@ public final class DatapathThread implements Runnable {
                 batches++;
                 packets += received;
                 busyNanos += end - start;
+                shareOut(end - start);
             } else {
                 idleWakeups++;
             }
@@ -276,6 +285,38 @@ public final class DatapathThread implements Runnable {
             }
         }
     }
+
+    /** {@link #serve}, noting the port and its frames for {@link #shareOut}. */
+    private int served(Slot s, long now) {
+        int got = serve(s, now);
+        if (got > 0) {
+            if (servedCount == servedPorts.length) {
+                servedPorts = java.util.Arrays.copyOf(servedPorts, servedCount * 2);
+                servedFrames = java.util.Arrays.copyOf(servedFrames, servedCount * 2);
+            }
+            servedPorts[servedCount] = s.port;
+            servedFrames[servedCount++] = got;
+        }
+        return got;
+    }
+
+    /**
+     * Charges a busy cycle's time to the ports whose frames it served, by frame count (most cycles serve one
+     * port, so this is exact there). Sends happen once per cycle for all ports, so they cannot be timed per port.
+     */
+    private void shareOut(long nanos) {
+        int total = 0;
+        for (int i = 0; i < servedCount; i++) total += servedFrames[i];
+        if (total == 0) return; // only emulated releases: not charged
+        for (int i = 0; i < servedCount; i++) {
+            servedPorts[i].busyNanos += nanos * servedFrames[i] / total;
+            servedPorts[i] = null;
+        }
+        servedCount = 0;
+    }
+
+    /** Time this thread spent processing frames since it started (read by the daemon; a plain field, see Port#busyNanos). */
+    public long busyNanos() { return busyNanos; }
 
     private int serve(Slot s, long now) {
         int n;
@@ -374,7 +415,7 @@ public final class DatapathThread implements Runnable {
         for (int round = 0; round < MAX_PATCH_ROUNDS; round++) {
             int got = 0;
             for (Slot s : slots) {
-                if (s.port instanceof PatchPort pp && pp.pending()) got += serve(s, now);
+                if (s.port instanceof PatchPort pp && pp.pending()) got += served(s, now);
             }
             if (got == 0) break;
             total += got;

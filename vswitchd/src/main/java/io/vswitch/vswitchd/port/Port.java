@@ -30,6 +30,12 @@ public abstract class Port implements AutoCloseable {
      */
     public io.vswitch.vswitchd.netem.LinkEmulator egress, ingress;
     protected long rxPackets, rxBytes, txPackets, txBytes, txDropped, rxErrors;
+    /**
+     * Datapath-thread time spent on this port's received frames (receive, pipeline, and their share of the sends),
+     * written by the thread serving the port, read by the daemon to place ports ({@code PortPlacement}). A plain
+     * field: a slightly stale reading only delays a placement decision.
+     */
+    public long busyNanos;
     /** Set and cleared by the control thread, read by datapath threads once per batch and per output. */
     private volatile PcapRecorder recorder;
 

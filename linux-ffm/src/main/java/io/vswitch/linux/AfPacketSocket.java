@@ -64,6 +64,15 @@ import java.nio.ByteOrder;
 public final class AfPacketSocket implements AutoCloseable {
     /** Socket buffers asked for with the FORCE options (root only; the kernel doubles the value). */
     public static final int SOCKET_BUFFER_BYTES = 4 << 20;
+    /**
+     * The receive buffer of a recvmmsg socket (doubled by the kernel, charged by skb truesize, ~1 KiB per small
+     * frame): ~30,000 small frames, 200 ms at 150 kpps. Deep on purpose: on this shared VM the datapath thread
+     * loses its CPU for up to ~200 ms at times, and with 4 MiB a paced 150 kpps stream lost 0.1-4 % of its frames
+     * in most 3 s runs, with 16-32 MiB none (2026-11-22, rig of benchmarks/forwarding). Memory is used only while
+     * frames wait; the price is queueing delay when a pinned rx=mmsg port is overloaded for long (rx=auto moves to
+     * the ring then, see the adaptive section).
+     */
+    public static final int RX_BUFFER_BYTES = 16 << 20;
     /** Bytes of headroom {@link #receive} needs before {@code offset} to re-insert a VLAN tag. */
     public static final int VLAN_HEADROOM = 4;
     /** Control buffer per frame: CMSG_SPACE(tpacket_auxdata) = 40, rounded up for safety. */
@@ -168,19 +177,21 @@ public final class AfPacketSocket implements AutoCloseable {
     /*
      * The TPACKET_V3 receive ring (rxRing = true).
      *
-     * Block size 256 KiB: a block must hold the largest frame whole (a 64 KiB GSO super-frame + Ethernet/VLAN
+     * Block size 128 KiB: a block must hold the largest frame whole (a 64 KiB GSO super-frame + Ethernet/VLAN
      * header + the 68-byte tpacket3 header, virtio_net_hdr and alignment, ~65.7 KiB), and the kernel hands a block
-     * over only when it is full or its timer fires, so a smaller block is handed over sooner under load: 256 KiB
-     * holds 3 maximal GSO frames or ~1,600 64-byte frames (each takes 160 ring bytes with the vnet header).
-     * 16 blocks = 4 MiB, as much as the recvmmsg path's socket buffer (SOCKET_BUFFER_BYTES). Frame size 2048 is
-     * only the kernel's sanity unit in V3 (frames may span it); frame_nr = blocks * (block / frame).
+     * over only when it is full or its timer fires: 128 KiB holds one maximal GSO frame or ~820 64-byte frames
+     * (each takes 160 ring bytes with the vnet header). Below ~200 kpps the timer, not the size, closes blocks, so
+     * what the ring can hold while its reader is held up is the number of blocks times a jiffy: 32 blocks = 128 ms
+     * (16 blocks of 256 KiB, the first layout, held 64 ms and lost frames at 150 kpps where the deep recvmmsg
+     * buffer lost none). 32 blocks = 4 MiB mapped. Frame size 2048 is only the kernel's sanity unit in V3 (frames
+     * may span it); frame_nr = blocks * (block / frame).
      * Retire timeout 1 ms, the smallest the API takes; the kernel converts it to jiffies rounding up, so at
      * CONFIG_HZ=250 (this machine) a partly filled block waits up to 4 ms.
      */
     /** Bytes per ring block. */
-    public static final int RING_BLOCK_SIZE = 256 << 10;
+    public static final int RING_BLOCK_SIZE = 128 << 10;
     /** Blocks in the ring. */
-    public static final int RING_BLOCKS = 16;
+    public static final int RING_BLOCKS = 32;
     /** tp_frame_size: the V3 ring's nominal frame unit (TPACKET_ALIGNMENT multiple). */
     public static final int RING_FRAME_SIZE = 2048;
     /** tp_retire_blk_tov in milliseconds. */
@@ -261,7 +272,7 @@ public final class AfPacketSocket implements AutoCloseable {
                 setOption(cap, fd, Libc.SOL_PACKET, Libc.PACKET_QDISC_BYPASS, one, "PACKET_QDISC_BYPASS", ifname);
                 if (vnetHeaders) setOption(cap, fd, Libc.SOL_PACKET, Libc.PACKET_VNET_HDR, one, "PACKET_VNET_HDR", ifname);
                 MemorySegment bytes = tmp.allocateFrom(JAVA_INT, SOCKET_BUFFER_BYTES);
-                if (!rxRing) setBuffer(cap, fd, Libc.SO_RCVBUFFORCE, Libc.SO_RCVBUF, bytes, "SO_RCVBUF", ifname);
+                if (!rxRing) setBuffer(cap, fd, Libc.SO_RCVBUFFORCE, Libc.SO_RCVBUF, tmp.allocateFrom(JAVA_INT, RX_BUFFER_BYTES), "SO_RCVBUF", ifname);
                 setBuffer(cap, fd, Libc.SO_SNDBUFFORCE, Libc.SO_SNDBUF, bytes, "SO_SNDBUF", ifname);
                 if (rxRing) {
                     // Version, then the ring (PACKET_VNET_HDR above must come before it: EBUSY after), then
@@ -480,13 +491,17 @@ public final class AfPacketSocket implements AutoCloseable {
      * Adaptive receive (RxMode.ADAPTIVE).
      *
      * recvmmsg hands a frame over at once but costs a system call per (often small) batch; the ring costs none
-     * per frame but hands a block over only when it fills or its timer fires (up to a jiffy, 4 ms here). So: the
-     * recvmmsg socket until it backs up -- at least RING_ABOVE_PPS and at least half the calls of a window return
-     * a full batch (a TCP stream's ACKs, say, stay on recvmmsg while the thread keeps up: a jiffy of delay on
-     * them would slow the stream down) -- then the ring, and recvmmsg again below MMSG_BELOW_PPS. The
-     * rate is judged over windows of receive calls (UP_WINDOW_NANOS on recvmmsg; DOWN_WINDOW_NANOS on the ring,
-     * which delivers a block at a time), and a side once taken is kept for MIN_DWELL_NANOS: a switch costs an RCU
-     * grace period, so flapping would cost more than either side.
+     * per frame but hands a block over only when it fills or its timer fires (up to a jiffy, 4 ms here), and below
+     * ~200 kpps its blocks close by time, so it holds less than the deep recvmmsg buffer (RX_BUFFER_BYTES) when
+     * the reader is held up. So the ring is for overload only: recvmmsg until its socket overflows -- the kernel
+     * drops frames on it within a window of at least RING_ABOVE_PPS, i.e. arrivals outrun what recvmmsg takes
+     * even with a deep buffer -- then the ring, and recvmmsg again once the ring has dropped nothing for
+     * RING_CALM_NANOS or the rate is below MMSG_BELOW_PPS. A first version switched when recvmmsg calls kept
+     * returning full batches: a reader that lost its CPU for a while then came back to a deep queue, switched,
+     * and while it drained that queue the ring (not read yet) overflowed: a paced 150 kpps stream lost up to
+     * 5 % through rx=auto and nothing through rx=mmsg (2026-11-22). The rate is judged over windows of receive
+     * calls (UP_WINDOW_NANOS on recvmmsg; DOWN_WINDOW_NANOS on the ring, which delivers a block at a time), and a
+     * side once taken is kept for MIN_DWELL_NANOS: a switch costs an RCU grace period.
      *
      * The two sockets are one fanout group (PACKET_FANOUT_CBPF): a one-instruction classic BPF program returns the
      * index of the member that gets each frame, 0 = this socket, 1 = the ring socket. PACKET_FANOUT_DATA swaps the
@@ -496,7 +511,7 @@ public final class AfPacketSocket implements AutoCloseable {
      * old member is drained before the new one is read, so frames keep their order: the socket's queue until
      * recvmmsg finds it empty; the ring until the kernel has retired its last partly filled block (its timer does
      * that within a jiffy; DRAIN_LIMIT_NANOS bounds the wait). The new member is not read during the grace
-     * period, so at extreme rates a long one can fill the ring (4 MiB, ~20,000 small frames) and the kernel drops
+     * period, so at extreme rates a long one can fill the ring (4 MiB, ~26,000 small frames) and the kernel drops
      * (counted in kernelDrops), as for any reader that falls behind.
      * Cost: the ring is mmap'd for the socket's life (4 MiB per adaptive port) and its retire timer ticks every
      * jiffy in the kernel even when idle; topologies of hundreds of ports may prefer RxMode.MMSG.
@@ -504,11 +519,13 @@ public final class AfPacketSocket implements AutoCloseable {
      * consulted inside a group), and the group id is the kernel's (PACKET_FANOUT_FLAG_UNIQUEID), never another
      * program's group.
      */
-    /** Above this many frames per second the ring receives. */
+    /** The ring receives when the recvmmsg socket overflows at this many frames per second or more. */
     public static final long RING_ABOVE_PPS = 50_000;
     /** Below this many frames per second recvmmsg receives again. */
     public static final long MMSG_BELOW_PPS = 10_000;
-    private static final long UP_WINDOW_NANOS = 10_000_000, DOWN_WINDOW_NANOS = 50_000_000;
+    /** recvmmsg receives again after the ring has dropped nothing for this long (the overload is over). */
+    public static final long RING_CALM_NANOS = 1_000_000_000L;
+    private static final long UP_WINDOW_NANOS = 20_000_000, DOWN_WINDOW_NANOS = 50_000_000;
     private static final long MIN_DWELL_NANOS = 200_000_000;
     private static final long DRAIN_LIMIT_NANOS = 50_000_000;
     /** Steady states, swaps in flight (still reading the old member), and drains of the old member. */
@@ -522,7 +539,8 @@ public final class AfPacketSocket implements AutoCloseable {
     private AfPacketSocket lastRx = this; // whose vnet headers describe the last batch
     private int rxState = RX_MMSG;
     private long windowStart, windowPackets, drainStart, dwellUntil;
-    private int windowCalls, windowFullCalls; // recvmmsg calls in the window, and those that filled the batch
+    private long dropsSeen;  // kernelDrops() at the last window's end (both members)
+    private long lastRingDrop; // when the ring was last seen dropping
     private MemorySegment toSocket, toRing; // the two selector programs (struct sock_fprog)
     /** Result of the last swap: SWAP_PENDING while in flight, 0 done, else the errno it failed with. */
     private volatile int swapResult;
@@ -535,18 +553,21 @@ public final class AfPacketSocket implements AutoCloseable {
         switch (rxState) {
             case RX_MMSG -> {
                 int got = fromSocket(buffers, n, offset, maxLen, startsOut, lengthsOut);
-                windowCalls++;
-                if (got == n) windowFullCalls++;
-                boolean backedUp = windowFullCalls * 2 >= windowCalls;
-                if (rateOver(now, got, UP_WINDOW_NANOS) >= RING_ABOVE_PPS && backedUp && now >= dwellUntil) {
-                    swap(toRing, RX_SWAP_TO_RING);
+                long pps = rateOver(now, got, UP_WINDOW_NANOS);
+                if (pps >= 0) {
+                    boolean overflowed = dropsSince() > 0; // one getsockopt per window
+                    if (pps >= RING_ABOVE_PPS && overflowed && now >= dwellUntil) swap(toRing, RX_SWAP_TO_RING);
                 }
                 return got;
             }
             case RX_RING -> {
                 int got = fromRing(buffers, n, offset, maxLen, startsOut, lengthsOut);
                 long pps = rateOver(now, got, DOWN_WINDOW_NANOS);
-                if (pps >= 0 && pps < MMSG_BELOW_PPS && now >= dwellUntil) swap(toSocket, RX_SWAP_TO_MMSG);
+                if (pps >= 0) {
+                    if (dropsSince() > 0) lastRingDrop = now;
+                    boolean calm = now - lastRingDrop >= RING_CALM_NANOS;
+                    if ((pps < MMSG_BELOW_PPS || calm) && now >= dwellUntil) swap(toSocket, RX_SWAP_TO_MMSG);
+                }
                 return got;
             }
             case RX_SWAP_TO_RING, RX_SWAP_TO_MMSG -> {
@@ -601,15 +622,25 @@ public final class AfPacketSocket implements AutoCloseable {
         if (elapsed < window) return -1;
         long pps = windowPackets * 1_000_000_000L / elapsed;
         windowStart = now;
-        windowPackets = windowCalls = windowFullCalls = 0;
+        windowPackets = 0;
         return pps;
     }
 
-    private void settle(int state, long now) {
+    /** Frames the kernel dropped on either member since the last call (PACKET_STATISTICS; no allocation). */
+    private long dropsSince() throws LinuxException {
+        long drops = kernelDrops();
+        long d = drops - dropsSeen;
+        dropsSeen = drops;
+        return d;
+    }
+
+    private void settle(int state, long now) throws LinuxException {
         rxState = state;
         windowStart = now;
-        windowPackets = windowCalls = windowFullCalls = 0;
+        windowPackets = 0;
         dwellUntil = now + MIN_DWELL_NANOS;
+        lastRingDrop = now;
+        dropsSince(); // what was dropped before the switch does not count for the side just taken
     }
 
     /** Starts pointing the group's selector at the member {@code program} returns; the helper thread waits it out. */

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * AfPacketSocket's adaptive receive (recvmmsg when quiet, the TPACKET_V3 ring under load) against a real veth
- * pair: sender sa (sendmmsg), adaptive receiver sb. The switches must lose, repeat and reorder nothing.
+ * AfPacketSocket's adaptive receive (recvmmsg until its socket overflows, then the TPACKET_V3 ring) against a
+ * real veth pair: sender sa (sendmmsg), adaptive receiver sb. The switches must lose, repeat and reorder nothing
+ * (the only frames lost are those the overflowing socket dropped, which is what triggers the ring).
  */
 class AfPacketAdaptiveTest {
     private static final int BATCH = 32, LEN = 100;
@@ -31,6 +32,9 @@ class AfPacketAdaptiveTest {
     private final int[] starts = new int[BATCH], lengths = new int[BATCH];
     private int nextExpected;
     private boolean sawRing;
+    /** Frames below this sequence number may be missing (dropped by an overflowing socket); counted in lost. */
+    private int gapsAllowedBelow;
+    private long lost;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -75,10 +79,31 @@ class AfPacketAdaptiveTest {
         }
         assertEquals(0, sb.rxModeSwitches());
 
-        // Load: four batches back to back between receives, far above RING_ABOVE_PPS, so the socket backs up
-        // (most recvmmsg calls return a full batch). At most 4,000 frames outstanding, as a real sender is bounded:
-        // while a swap waits out its grace period the new side is not read yet, and an unbounded sender on this
-        // thread would overrun even the ring (~20,000 such frames) if the grace period runs long.
+        // Overload: two batches sent for every one received, so the socket's deep buffer fills and the kernel
+        // drops while the reader reads at full speed -- recvmmsg cannot keep up: the ring takes over. Frames may be
+        // lost while overloaded (the kernel drops them, counted), never repeated or reordered.
+        List<byte[]> chunk2 = new ArrayList<>(BATCH);
+        for (int i = 0; i < BATCH; i++) chunk2.add(null);
+        long overloadUntil = System.nanoTime() + 10_000_000_000L;
+        while (!sawRing) {
+            assertTrue(System.nanoTime() < overloadUntil, "the ring did not take over in 10 s of overload (" + seq + " frames)");
+            for (int b = 0; b < 2; b++) {
+                for (int i = 0; i < BATCH; i++) chunk2.set(i, Frames.frame(seq++, LEN));
+                Frames.send(sa, txBufs, chunk2);
+            }
+            gapsAllowedBelow = seq;
+            receiveOnce();
+        }
+        assertTrue(sb.kernelDrops() > 0, "overloaded");
+        // Overload over: read what is still queued (a partly filled block is retired within a jiffy, so 50 ms with
+        // nothing means nothing is left); the frames that never came were dropped in the overload.
+        for (long idleSince = System.nanoTime(); System.nanoTime() - idleSince < 50_000_000L; ) {
+            if (receiveOnce() > 0) idleSince = System.nanoTime();
+        }
+        lost += seq - nextExpected;
+        nextExpected = seq;
+        // Then a bounded sender (four batches between receives, at most 4,000 frames outstanding, as a real sender
+        // is): from here on nothing may be lost.
         long loadUntil = System.nanoTime() + 300_000_000L;
         while (System.nanoTime() < loadUntil) {
             for (int b = 0; b < 4 && seq - nextExpected < 4_000; b++) {
@@ -89,7 +114,6 @@ class AfPacketAdaptiveTest {
             receiveAvailable();
         }
         drainUntil(seq, 5_000);
-        assertTrue(sawRing, "the ring took over under load (" + seq + " frames in 300 ms)");
         assertTrue(sb.rxModeSwitches() >= 1);
 
         // Quiet again: back on recvmmsg, with every frame still in order.
@@ -105,15 +129,16 @@ class AfPacketAdaptiveTest {
             drainUntil(seq, 2_000);
         }
         assertTrue(sb.rxModeSwitches() >= 2, "switched there and back: " + sb.rxModeSwitches());
-        assertEquals(seq, sb.rxPackets() - others, "every frame exactly once");
-        assertEquals(0, sb.kernelDrops());
+        assertEquals(seq, sb.rxPackets() - others + lost, "every frame exactly once, but those dropped in the overflow");
+        assertEquals(lost, sb.kernelDrops(), "the only frames missing are those the kernel dropped in the overflow");
+        assertTrue(lost > 0);
         assertEquals(0, sb.truncated());
     }
 
     @Test
     void aFastStreamTheReceiverKeepsUpWithStaysOnRecvmmsg() throws Exception {
         // 24 frames at a time, each lot received before the next is sent: well above RING_ABOVE_PPS, but recvmmsg
-        // keeps up (never a full batch of 32), so it keeps the port -- as a TCP stream's ACKs, which a jiffy of
+        // keeps up (its socket never overflows), so it keeps the port -- as a TCP stream's ACKs, which a jiffy of
         // ring delay would slow. One second; the rate is taken over the second half (the first warms up the JIT).
         int seq = 0, lotSize = 24, halfway = 0;
         long start = System.nanoTime(), from = 0, until = start + 1_000_000_000L;
@@ -167,8 +192,13 @@ class AfPacketAdaptiveTest {
 
     /** Receives what is there now, checking each of ours is the next in sequence. */
     private void receiveAvailable() throws LinuxException {
-        int n;
-        while ((n = sb.receive(rxBufs, Frames.OFFSET, 2048, starts, lengths)) > 0) {
+        while (receiveOnce() > 0) { }
+    }
+
+    /** One receive call (at most a batch), checking each of ours is the next in sequence; returns how many came. */
+    private int receiveOnce() throws LinuxException {
+        int n = sb.receive(rxBufs, Frames.OFFSET, 2048, starts, lengths);
+        if (n > 0) {
             sawRing |= sb.rxRing();
             for (int i = 0; i < n; i++) {
                 byte[] f = rxBufs[i].asSlice(starts[i], lengths[i]).toArray(ValueLayout.JAVA_BYTE);
@@ -177,11 +207,16 @@ class AfPacketAdaptiveTest {
                     continue;
                 }
                 int s = (f[14] & 0xff) << 24 | (f[15] & 0xff) << 16 | (f[16] & 0xff) << 8 | (f[17] & 0xff);
-                assertEquals(nextExpected, s, "frames arrive once each and in order");
+                if (s != nextExpected) { // a gap: only where the overflow dropped frames, never a step back
+                    assertTrue(s > nextExpected && s <= gapsAllowedBelow, "frame " + s + " arrived where " + nextExpected + " was due");
+                    lost += s - nextExpected;
+                    nextExpected = s;
+                }
                 assertArrayEquals(Frames.frame(s, LEN), f, "frame " + s);
                 nextExpected++;
             }
         }
+        return n;
     }
 
     /** Receives until frame {@code seq - 1} has arrived, or fails after {@code timeoutMillis}. */

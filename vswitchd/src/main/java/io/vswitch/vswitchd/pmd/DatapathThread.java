@@ -249,41 +249,66 @@ public final class DatapathThread implements Runnable {
     @Override
     public void run() {
         long lastHousekeeping = System.nanoTime();
+        long lastFailureLog = 0;
         while (running) {
-            Runnable c;
-            while ((c = commands.poll()) != null) c.run();
-            int n;
             try {
-                n = epoll.wait(ready, emulating ? emulationTimeout() : 100);
-            } catch (LinuxException e) {
-                log.error("pmd{}: epoll_wait failed: {}; stopping this datapath thread", id, e.getMessage());
-                return;
-            }
-            long start = System.nanoTime();
-            now = start;
-            int received = 0;
-            servedCount = 0;
-            for (int i = 0; i < n; i++) {
-                int token = ready[i];
-                if (token >= 0 && token < slots.size()) received += served(slots.get(token), start);
-            }
-            received += drainPatches(start);
-            if (emulating) received += releaseEmulated(start);
-            flushDirty();
-            long end = System.nanoTime();
-            if (received > 0) {
-                batches++;
-                packets += received;
-                busyNanos += end - start;
-                shareOut(end - start);
-            } else {
-                idleWakeups++;
-            }
-            if (end - lastHousekeeping >= HOUSEKEEPING_NANOS) {
-                housekeep();
-                lastHousekeeping = end;
+                if (!cycle()) return;
+                long end = now;
+                if (end - lastHousekeeping >= HOUSEKEEPING_NANOS) {
+                    housekeep();
+                    lastHousekeeping = end;
+                }
+            } catch (RuntimeException e) {
+                // A bug must not take the thread, and with it every port it serves, down: the cycle's frames are
+                // lost, the thread goes on, and the log says so (at most once a second).
+                failures++;
+                long t = System.nanoTime();
+                if (t - lastFailureLog >= 1_000_000_000L) {
+                    log.error("pmd{}: a datapath cycle failed ({} so far); its frames are lost, the thread goes on", id, failures, e);
+                    lastFailureLog = t;
+                }
+                servedCount = 0;
+                dirtyCount = 0;
             }
         }
+    }
+
+    /** Cycles that failed with an exception (a bug): see {@link #run}. */
+    private long failures;
+
+    /** One duty cycle; false if the thread must stop (epoll failed). Leaves the cycle's end time in {@link #now}. */
+    private boolean cycle() {
+        Runnable c;
+        while ((c = commands.poll()) != null) c.run();
+        int n;
+        try {
+            n = epoll.wait(ready, emulating ? emulationTimeout() : 100);
+        } catch (LinuxException e) {
+            log.error("pmd{}: epoll_wait failed: {}; stopping this datapath thread", id, e.getMessage());
+            return false;
+        }
+        long start = System.nanoTime();
+        now = start;
+        int received = 0;
+        servedCount = 0;
+        for (int i = 0; i < n; i++) {
+            int token = ready[i];
+            if (token >= 0 && token < slots.size()) received += served(slots.get(token), start);
+        }
+        received += drainPatches(start);
+        if (emulating) received += releaseEmulated(start);
+        flushDirty();
+        long end = System.nanoTime();
+        if (received > 0) {
+            batches++;
+            packets += received;
+            busyNanos += end - start;
+            shareOut(end - start);
+        } else {
+            idleWakeups++;
+        }
+        now = end;
+        return true;
     }
 
     /** {@link #serve}, noting the port and its frames for {@link #shareOut}. */
@@ -469,6 +494,8 @@ public final class DatapathThread implements Runnable {
     private void housekeep() {
         long now = System.nanoTime();
         for (Lane l : lanes.values()) l.fastPath.flushStats(now);
+        // A port whose load stopped while it received by the ring goes back to recvmmsg before its next frame.
+        for (int i = 0; i < slots.size(); i++) if (slots.get(i).port instanceof AfPacketPort ap) ap.idle(now);
     }
 
     /** Statistics in the spirit of ovs-appctl dpif-netdev/pmd-stats-show (read on the control thread). */
@@ -482,6 +509,7 @@ public final class DatapathThread implements Runnable {
                 batches == 0 ? 0.0 : (double) packets / batches));
         sb.append(String.format("  busy time per packet: %.0f ns%n", packets == 0 ? 0.0 : (double) busyNanos / packets));
         sb.append("  idle wake-ups: ").append(idleWakeups).append('\n');
+        if (failures > 0) sb.append("  failed cycles (bugs, see the log): ").append(failures).append('\n');
         for (Lane l : List.copyOf(lanes.values())) {
             sb.append("  bridge ").append(l.bridge.name()).append(":\n    ")
                     .append(l.fastPath.stats().toString().replace("\n", "\n    ")).append('\n');

@@ -155,6 +155,9 @@ public final class AfPacketPort extends Port {
         txDropped += n - sent;
     }
 
+    /** Called by the serving thread every housekeeping round: see {@link AfPacketSocket#idle}. */
+    public void idle(long now) { socket.idle(now); }
+
     /** Re-reads the carrier state; returns whether it changed. */
     public boolean refreshLink() {
         boolean up;

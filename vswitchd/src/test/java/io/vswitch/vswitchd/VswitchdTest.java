@@ -110,18 +110,26 @@ class VswitchdTest extends DaemonTestBase {
         assertTrue(net.ping("h3", "10.0.0.1", 2), "a recvmmsg port and a ring port together");
     }
 
-    @Test
-    void portsSpreadOverThreadsUnderLoadAndComeBackTogetherWhenQuiet() throws Exception {
-        // Automatic placement (the daemon's timer calls rebalance every 500 ms; here the test does): both ports
-        // start on pmd0; a TCP stream through the switch (data one way, ACKs the other) loads both, so one moves to
-        // pmd1 while the stream runs, and the stream survives the move; once quiet, both are back on pmd0.
+    /** Replaces the fixture's daemon by one with two datapath threads; hosts h1, h2 on br0; returns their ports. */
+    private String[] twoHostsOnATwoThreadDaemon(boolean autoBalance) throws Exception {
         daemon.close();
-        daemon = new Daemon(dir.resolve("vswitchd3.conf"), 2);
+        daemon = new Daemon(dir.resolve("vswitchd-2pmd.conf"), 2);
+        daemon.setAutoBalance(autoBalance);
         ctl = new CommandHandler(daemon);
         String p1 = net.host("h1", "10.0.0.1"), p2 = net.host("h2", "10.0.0.2");
         ok("add-br", "br0");
         ok("add-port", "br0", p1);
         ok("add-port", "br0", p2);
+        return new String[] {p1, p2};
+    }
+
+    @Test
+    void portsSpreadOverThreadsUnderLoadAndComeBackTogetherWhenQuiet() throws Exception {
+        // Automatic placement (the daemon's timer calls rebalance every 500 ms; here the test does): both ports
+        // start on pmd0; a TCP stream through the switch (data one way, ACKs the other) loads both, so one moves to
+        // pmd1 while the stream runs, and the stream survives the move; once quiet, both are back on pmd0.
+        String[] ports = twoHostsOnATwoThreadDaemon(true);
+        String p1 = ports[0], p2 = ports[1];
         String before = ok("pmd-rxq-show");
         assertTrue(before.matches("(?s)pmd thread 0:\n  port: " + p1 + " .*\n  port: " + p2 + " .*pmd thread 1:\nautomatic.*"), before);
         assertTrue(net.ping("h1", "10.0.0.2", 2));
@@ -166,14 +174,8 @@ class VswitchdTest extends DaemonTestBase {
     void twoDatapathThreadsEachSendOnTheOthersPorts() throws Exception {
         // Without automatic placement ports go to the thread with the fewest: p1 on pmd0, p2 on pmd1, so every
         // frame crosses threads on output.
-        daemon.close();
-        daemon = new Daemon(dir.resolve("vswitchd2.conf"), 2);
-        daemon.setAutoBalance(false);
-        ctl = new CommandHandler(daemon);
-        String p1 = net.host("h1", "10.0.0.1"), p2 = net.host("h2", "10.0.0.2");
-        ok("add-br", "br0");
-        ok("add-port", "br0", p1);
-        ok("add-port", "br0", p2);
+        String[] ports = twoHostsOnATwoThreadDaemon(false);
+        String p1 = ports[0], p2 = ports[1];
         String stats = ok("pmd-stats-show");
         assertTrue(stats.contains("pmd thread 0:\n  ports: br0/" + p1) && stats.contains("pmd thread 1:\n  ports: br0/" + p2), stats);
         assertTrue(net.ping("h1", "10.0.0.2", 2));

@@ -181,12 +181,15 @@ public final class AfPacketSocket implements AutoCloseable {
      * header + the 68-byte tpacket3 header, virtio_net_hdr and alignment, ~65.7 KiB), and the kernel hands a block
      * over only when it is full or its timer fires: 128 KiB holds one maximal GSO frame or ~820 64-byte frames
      * (each takes 160 ring bytes with the vnet header). Below ~200 kpps the timer, not the size, closes blocks, so
-     * what the ring can hold while its reader is held up is the number of blocks times a jiffy: 32 blocks = 128 ms
-     * (16 blocks of 256 KiB, the first layout, held 64 ms and lost frames at 150 kpps where the deep recvmmsg
-     * buffer lost none). 32 blocks = 4 MiB mapped. Frame size 2048 is only the kernel's sanity unit in V3 (frames
-     * may span it); frame_nr = blocks * (block / frame).
-     * Retire timeout 1 ms, the smallest the API takes; the kernel converts it to jiffies rounding up, so at
-     * CONFIG_HZ=250 (this machine) a partly filled block waits up to 4 ms.
+     * what the ring can hold while its reader is held up is the number of blocks times the retire timeout:
+     * 32 blocks x 4 ms = 128 ms. 32 blocks = 4 MiB mapped. Frame size 2048 is only the kernel's sanity unit in V3
+     * (frames may span it); frame_nr = blocks * (block / frame).
+     * Retire timeout 4 ms. Older kernels rounded the timeout up to a jiffy (4 ms at CONFIG_HZ=250); this one
+     * (6.18) runs it on an hrtimer, so 1 ms meant 1 ms: blocks of ~350 frames under full load, a timer firing
+     * 1,000 times a second per ring even when idle, taking the ring's lock against the writer, and only 32 ms of
+     * hold-up tolerance (the first layout, 16 x 256 KiB at 1 ms, lost frames at 150 kpps where the deep recvmmsg
+     * buffer lost none). rx=auto uses the ring only under overload, where 4 ms of block delay is dwarfed by the
+     * queue; a pinned rx=ring port pays up to 4 ms per hop at low load.
      */
     /** Bytes per ring block. */
     public static final int RING_BLOCK_SIZE = 128 << 10;
@@ -195,14 +198,14 @@ public final class AfPacketSocket implements AutoCloseable {
     /** tp_frame_size: the V3 ring's nominal frame unit (TPACKET_ALIGNMENT multiple). */
     public static final int RING_FRAME_SIZE = 2048;
     /** tp_retire_blk_tov in milliseconds. */
-    public static final int RING_RETIRE_MS = 1;
+    public static final int RING_RETIRE_MS = 4;
     private static final VarHandle RING_INT = JAVA_INT.varHandle();
 
     /**
      * Like {@link #open(String, int, boolean)}; with {@code rxRing} frames are received through a TPACKET_V3
      * ring mmap'd into this process ({@link #RING_BLOCKS} blocks of {@link #RING_BLOCK_SIZE} bytes) instead of
      * recvmmsg: fewer system calls at load, but a partly filled block is handed over only when its retire timer
-     * fires ({@link #RING_RETIRE_MS}, rounded up to a jiffy), which adds up to that much latency at low load.
+     * fires ({@link #RING_RETIRE_MS}), which adds up to that much latency at low load.
      * {@link #receive} keeps its contract either way; sending is sendmmsg in both cases.
      */
     public static AfPacketSocket open(String ifname, int batchSize, boolean vnetHeaders, boolean rxRing)
@@ -214,7 +217,7 @@ public final class AfPacketSocket implements AutoCloseable {
     public enum RxMode {
         /** recvmmsg: a frame is handed over as soon as it is queued. */
         MMSG,
-        /** A TPACKET_V3 ring: fewer system calls, but up to a jiffy of block-retire delay at low load. */
+        /** A TPACKET_V3 ring: fewer system calls, but up to RING_RETIRE_MS of block-retire delay at low load. */
         RING,
         /** recvmmsg while the rate is low, the ring while it is high, switched without loss or reordering. */
         ADAPTIVE
@@ -494,7 +497,7 @@ public final class AfPacketSocket implements AutoCloseable {
      * Adaptive receive (RxMode.ADAPTIVE).
      *
      * recvmmsg hands a frame over at once but costs a system call per (often small) batch; the ring costs none
-     * per frame but hands a block over only when it fills or its timer fires (up to a jiffy, 4 ms here), and below
+     * per frame but hands a block over only when it fills or its timer fires (RING_RETIRE_MS), and below
      * ~200 kpps its blocks close by time, so it holds less than the deep recvmmsg buffer (RX_BUFFER_BYTES) when
      * the reader is held up. So the ring is for overload only: recvmmsg until its socket overflows -- the kernel
      * drops frames on it within a window of at least RING_ABOVE_PPS, i.e. arrivals outrun what recvmmsg takes
@@ -513,11 +516,11 @@ public final class AfPacketSocket implements AutoCloseable {
      * on a helper thread, so the receiving thread goes on reading the old member meanwhile; once it is over, the
      * old member is drained before the new one is read, so frames keep their order: the socket's queue until
      * recvmmsg finds it empty; the ring until the kernel has retired its last partly filled block (its timer does
-     * that within a jiffy; DRAIN_LIMIT_NANOS bounds the wait). The new member is not read during the grace
+     * that within RING_RETIRE_MS; DRAIN_LIMIT_NANOS bounds the wait). The new member is not read during the grace
      * period, so at extreme rates a long one can fill the ring (4 MiB, ~26,000 small frames) and the kernel drops
      * (counted in kernelDrops), as for any reader that falls behind.
      * Cost: the ring is mmap'd for the socket's life (4 MiB per adaptive port) and its retire timer ticks every
-     * jiffy in the kernel even when idle; topologies of hundreds of ports may prefer RxMode.MMSG.
+     * RING_RETIRE_MS in the kernel even when idle; topologies of hundreds of ports may prefer RxMode.MMSG.
      * Membership is per frame, so PACKET_IGNORE_OUTGOING must be the group's flag (a member's own option is not
      * consulted inside a group), and the group id is the kernel's (PACKET_FANOUT_FLAG_UNIQUEID), never another
      * program's group.
@@ -667,7 +670,7 @@ public final class AfPacketSocket implements AutoCloseable {
     /**
      * For the receiving thread when it has not called {@link #receive} for a while (nothing arrived): an adaptive
      * socket still on the ring after its load stopped goes back to recvmmsg now, so the next frame is handed over
-     * at once rather than after a block's retire timer (a jiffy). Nothing to do otherwise; cheap to call often.
+     * at once rather than after a block's retire timer. Nothing to do otherwise; cheap to call often.
      */
     public void idle(long now) {
         if (ringSide == null || rxState != RX_RING || now < dwellUntil) return;
@@ -681,7 +684,7 @@ public final class AfPacketSocket implements AutoCloseable {
 
     /**
      * Whether the ring holds no frame: the next block is the kernel's and has no packet in it. (Its count can be a
-     * stale one until the kernel re-opens the block, which its timer does within a jiffy: then it reads 0.)
+     * stale one until the kernel re-opens the block, which its timer does within RING_RETIRE_MS: then it reads 0.)
      */
     private boolean ringDrained() {
         long blk = (long) ringBlock * RING_BLOCK_SIZE;

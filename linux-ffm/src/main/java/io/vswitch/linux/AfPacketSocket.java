@@ -182,14 +182,14 @@ public final class AfPacketSocket implements AutoCloseable {
      * over only when it is full or its timer fires: 128 KiB holds one maximal GSO frame or ~820 64-byte frames
      * (each takes 160 ring bytes with the vnet header). Below ~200 kpps the timer, not the size, closes blocks, so
      * what the ring can hold while its reader is held up is the number of blocks times the retire timeout:
-     * 32 blocks x 4 ms = 128 ms. 32 blocks = 4 MiB mapped. Frame size 2048 is only the kernel's sanity unit in V3
-     * (frames may span it); frame_nr = blocks * (block / frame).
-     * Retire timeout 4 ms. Older kernels rounded the timeout up to a jiffy (4 ms at CONFIG_HZ=250); this one
-     * (6.18) runs it on an hrtimer, so 1 ms meant 1 ms: blocks of ~350 frames under full load, a timer firing
-     * 1,000 times a second per ring even when idle, taking the ring's lock against the writer, and only 32 ms of
-     * hold-up tolerance (the first layout, 16 x 256 KiB at 1 ms, lost frames at 150 kpps where the deep recvmmsg
-     * buffer lost none). rx=auto uses the ring only under overload, where 4 ms of block delay is dwarfed by the
-     * queue; a pinned rx=ring port pays up to 4 ms per hop at low load.
+     * 32 x 1 ms (the first layout, 16 x 256 KiB, held half that and lost frames at 150 kpps where the deep recvmmsg
+     * buffer lost none; rx=auto now leaves moderate rates to recvmmsg). 32 blocks = 4 MiB mapped. Frame size 2048
+     * is only the kernel's sanity unit in V3 (frames may span it); frame_nr = blocks * (block / frame).
+     * Retire timeout 1 ms. Older kernels rounded it up to a jiffy (4 ms at CONFIG_HZ=250); this one (6.18) runs it
+     * on an hrtimer, so 1 ms is 1 ms: ~350-frame blocks under full load and a timer firing 1,000 times a second per
+     * ring, idle or not (perf: ~2 % of all samples at full load, part of it the ring's lock taken against the
+     * writer). 4 ms was tried once (full run 11:05): no difference the VM's noise would let us see, so the lower
+     * latency of a pinned rx=ring port stays.
      */
     /** Bytes per ring block. */
     public static final int RING_BLOCK_SIZE = 128 << 10;
@@ -198,7 +198,7 @@ public final class AfPacketSocket implements AutoCloseable {
     /** tp_frame_size: the V3 ring's nominal frame unit (TPACKET_ALIGNMENT multiple). */
     public static final int RING_FRAME_SIZE = 2048;
     /** tp_retire_blk_tov in milliseconds. */
-    public static final int RING_RETIRE_MS = 4;
+    public static final int RING_RETIRE_MS = 1;
     private static final VarHandle RING_INT = JAVA_INT.varHandle();
 
     /**

@@ -639,14 +639,22 @@ public final class Daemon implements AutoCloseable {
         busyAtLastLook.keySet().retainAll(owner.keySet());
         lastLoad.keySet().retainAll(owner.keySet());
         if (!autoBalance || threads.length < 2 || first || now - lastMove < REBALANCE_DWELL_MS * 1_000_000L) return;
+        // Patch ports are drained by thread 0 only, which may be asleep: a bridge with a patch keeps every port
+        // there, so frames crossing the patch never wait for another thread's wake-up.
+        java.util.Set<Port> pinned = new java.util.HashSet<>();
+        for (Bridge b : bridges.values()) {
+            if (b.ports().stream().anyMatch(p -> p instanceof PatchPort)) pinned.addAll(b.ports());
+        }
         int[] current = new int[load.length];
         boolean[] movable = new boolean[load.length];
         for (int i = 0; i < load.length; i++) {
             current[i] = owner.get(ports.get(i)).id();
-            movable[i] = !(ports.get(i) instanceof PatchPort);
+            movable[i] = !pinned.contains(ports.get(i));
         }
         int[] next = PortPlacement.plan(threads.length, load, current, movable);
-        if (next == null) return;
+        if (next == null) next = current.clone();
+        for (int i = 0; i < next.length; i++) if (!movable[i]) next[i] = 0; // a bridge that got a patch comes home
+        if (java.util.Arrays.equals(next, current)) return;
         StringBuilder moved = new StringBuilder();
         for (int i = 0; i < next.length; i++) {
             if (next[i] == current[i]) continue;
@@ -661,8 +669,9 @@ public final class Daemon implements AutoCloseable {
         lastMove = now;
         double total = 0;
         for (double l : load) total += l;
-        log.info("ports {} ({}% of a CPU in all):{}", total < PortPlacement.CONSOLIDATE_BELOW ? "back together on pmd0, load low"
-                : "spread over datapath threads", Math.round(total * 100), moved);
+        boolean together = java.util.Arrays.stream(next).allMatch(t -> t == 0);
+        log.info("ports {} ({}% of a CPU in all):{}", together ? "back together on pmd0" : "spread over datapath threads",
+                Math.round(total * 100), moved);
     }
 
     private void move(Port p, DatapathThread to) throws DaemonException {

@@ -155,9 +155,13 @@ class VswitchdTest extends DaemonTestBase {
                 spread[0] = s;
                 return s.matches("(?s)pmd thread 0:\n  port: \\S+ .*\npmd thread 1:\n  port: \\S+ .*");
             }, 6);
+            assertTrue(moved, "a port moved to pmd1 under load: " + spread[0]);
+            // A patch port on the bridge (drained by pmd0 alone) brings every port of the bridge home, load or not.
+            ok("add-port", "br0", "pp0", "type=patch", "peer=pp1");
+            assertTrue(await(() -> daemon.pmdRxqShow().contains("pmd thread 1:\nautomatic"), 4),
+                    "a bridge with a patch port stays on pmd0: " + daemon.pmdRxqShow());
             String out = new String(client.getInputStream().readAllBytes());
             assertTrue(client.waitFor(15, java.util.concurrent.TimeUnit.SECONDS));
-            assertTrue(moved, "a port moved to pmd1 under load: " + spread[0]);
             var m = java.util.regex.Pattern.compile("\"sum_received\"[^}]*\"bytes\":\\s*(\\d+)").matcher(out);
             assertTrue(m.find(), out);
             assertTrue(Long.parseLong(m.group(1)) > 50_000_000L, "the stream went on across the move: " + m.group(1) + " bytes");

@@ -36,7 +36,8 @@ public final class PortPlacement {
      * @param threads number of datapath threads
      * @param load    each port's measured load over the last interval, as a fraction of one CPU
      * @param current each port's thread now
-     * @param movable whether each port may move (patch ports stay on thread 0: their frames cross without a hand-off)
+     * @param movable whether each port may move (the daemon pins the ports of bridges with patch ports to thread 0,
+     *                which alone drains patches)
      * @return each port's thread (a new array), or null if nothing should change
      */
     public static int[] plan(int threads, double[] load, int[] current, boolean[] movable) {

@@ -646,15 +646,13 @@ public final class Daemon implements AutoCloseable {
             if (b.ports().stream().anyMatch(p -> p instanceof PatchPort)) pinned.addAll(b.ports());
         }
         int[] current = new int[load.length];
-        boolean[] movable = new boolean[load.length];
+        boolean[] onThreadZero = new boolean[load.length];
         for (int i = 0; i < load.length; i++) {
             current[i] = owner.get(ports.get(i)).id();
-            movable[i] = !pinned.contains(ports.get(i));
+            onThreadZero[i] = pinned.contains(ports.get(i));
         }
-        int[] next = PortPlacement.plan(threads.length, load, current, movable);
-        if (next == null) next = current.clone();
-        for (int i = 0; i < next.length; i++) if (!movable[i]) next[i] = 0; // a bridge that got a patch comes home
-        if (java.util.Arrays.equals(next, current)) return;
+        int[] next = PortPlacement.plan(threads.length, load, current, onThreadZero);
+        if (next == null) return;
         StringBuilder moved = new StringBuilder();
         for (int i = 0; i < next.length; i++) {
             if (next[i] == current[i]) continue;

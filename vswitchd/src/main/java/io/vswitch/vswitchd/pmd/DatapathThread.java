@@ -158,7 +158,7 @@ public final class DatapathThread implements Runnable {
         return submit(() -> {
             Lane lane = lanes.computeIfAbsent(bridge, Lane::new);
             slots.add(new Slot(port, bridge, lane));
-            emulating |= port.egress != null || port.ingress != null; // a port may arrive with its link emulation
+            recomputeEmulating(); // a port may arrive with its link emulation (moved from another thread)
             int[] fds = port.pollFds();
             for (int k = 0; k < fds.length; k++) {
                 try {
@@ -180,8 +180,7 @@ public final class DatapathThread implements Runnable {
                     for (int fd : port.pollFds()) unregister(fd);
                     slots.remove(i);
                     reindex();
-                    emulating = false;
-                    for (Slot s : slots) emulating |= s.port.egress != null || s.port.ingress != null;
+                    recomputeEmulating();
                     return;
                 }
             }
@@ -226,9 +225,13 @@ public final class DatapathThread implements Runnable {
             long seed = System.nanoTime();
             if (egress) port.egress = params == null ? null : new LinkEmulator(params, seed);
             if (ingress) port.ingress = params == null ? null : new LinkEmulator(params, seed + 1);
-            emulating = false;
-            for (Slot s : slots) emulating |= s.port.egress != null || s.port.ingress != null;
+            recomputeEmulating();
         });
+    }
+
+    private void recomputeEmulating() {
+        emulating = false;
+        for (Slot s : slots) emulating |= s.port.egress != null || s.port.ingress != null;
     }
 
     private void reindex() {
@@ -339,9 +342,6 @@ public final class DatapathThread implements Runnable {
         }
         servedCount = 0;
     }
-
-    /** Time this thread spent processing frames since it started (read by the daemon; a plain field, see Port#busyNanos). */
-    public long busyNanos() { return busyNanos; }
 
     private int serve(Slot s, long now) {
         int n;

@@ -36,13 +36,27 @@ public final class PortPlacement {
      * @param threads number of datapath threads
      * @param load    each port's measured load over the last interval, as a fraction of one CPU
      * @param current each port's thread now
-     * @param movable whether each port may move (the daemon pins the ports of bridges with patch ports to thread 0,
-     *                which alone drains patches)
+     * @param pinned  ports that belong on thread 0 whatever the load (the daemon pins the ports of bridges with
+     *                patch ports there: thread 0 alone drains patches); one found elsewhere is brought back
      * @return each port's thread (a new array), or null if nothing should change
      */
-    public static int[] plan(int threads, double[] load, int[] current, boolean[] movable) {
+    public static int[] plan(int threads, double[] load, int[] current, boolean[] pinned) {
         int n = load.length;
         if (threads < 2 || n == 0) return null;
+        int[] home = current.clone();
+        boolean[] movable = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            movable[i] = !pinned[i];
+            if (pinned[i]) home[i] = 0;
+        }
+        int[] next = byLoad(threads, load, home, movable);
+        if (next == null) next = home;
+        return java.util.Arrays.equals(next, current) ? null : next;
+    }
+
+    /** The placement the load calls for starting from {@code current}, or null to keep it. */
+    private static int[] byLoad(int threads, double[] load, int[] current, boolean[] movable) {
+        int n = load.length;
         double total = 0;
         double[] perThread = new double[threads];
         for (int i = 0; i < n; i++) {

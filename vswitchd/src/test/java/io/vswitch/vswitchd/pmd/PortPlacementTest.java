@@ -8,62 +8,62 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class PortPlacementTest {
-    private static boolean[] movable(int n) {
-        boolean[] m = new boolean[n];
-        java.util.Arrays.fill(m, true);
-        return m;
+    /** No port pinned to thread 0. */
+    private static boolean[] nonePinned(int n) {
+        return new boolean[n];
     }
 
     @Test
     void twoLoadedPortsOnOneBusyThreadAreSpread() {
         // A TCP stream: data on port 0, ACKs on port 1, both on thread 0 which is saturated.
-        int[] next = PortPlacement.plan(2, new double[] {0.7, 0.3}, new int[] {0, 0}, movable(2));
+        int[] next = PortPlacement.plan(2, new double[] {0.7, 0.3}, new int[] {0, 0}, nonePinned(2));
         assertArrayEquals(new int[] {0, 1}, next, "the lighter port moves, the heavier stays");
     }
 
     @Test
     void oneHotPortIsNotSpreadAway() {
         // 64-byte flood in one direction: moving the idle reverse port would change nothing.
-        assertNull(PortPlacement.plan(2, new double[] {0.98, 0.0}, new int[] {0, 0}, movable(2)));
-        assertNull(PortPlacement.plan(2, new double[] {0.95, 0.005}, new int[] {0, 0}, movable(2)));
+        assertNull(PortPlacement.plan(2, new double[] {0.98, 0.0}, new int[] {0, 0}, nonePinned(2)));
+        assertNull(PortPlacement.plan(2, new double[] {0.95, 0.005}, new int[] {0, 0}, nonePinned(2)));
     }
 
     @Test
     void aBusyThreadBelowTheThresholdStays() {
-        assertNull(PortPlacement.plan(2, new double[] {0.35, 0.3}, new int[] {0, 0}, movable(2)));
+        assertNull(PortPlacement.plan(2, new double[] {0.35, 0.3}, new int[] {0, 0}, nonePinned(2)));
     }
 
     @Test
     void aSpreadThatGainsTooLittleIsNotMade() {
         // 0.9 + 0.05 on thread 0: the best placement still leaves 0.9 there (> 90 % of 0.95).
-        assertNull(PortPlacement.plan(2, new double[] {0.9, 0.05}, new int[] {0, 0}, movable(2)));
+        assertNull(PortPlacement.plan(2, new double[] {0.9, 0.05}, new int[] {0, 0}, nonePinned(2)));
     }
 
     @Test
     void lowTotalLoadConsolidatesOnThreadZero() {
-        assertArrayEquals(new int[] {0, 0, 0}, PortPlacement.plan(2, new double[] {0.01, 0.02, 0.0}, new int[] {0, 1, 1}, movable(3)));
-        assertNull(PortPlacement.plan(2, new double[] {0.01, 0.02}, new int[] {0, 0}, movable(2)), "already together");
+        assertArrayEquals(new int[] {0, 0, 0}, PortPlacement.plan(2, new double[] {0.01, 0.02, 0.0}, new int[] {0, 1, 1}, nonePinned(3)));
+        assertNull(PortPlacement.plan(2, new double[] {0.01, 0.02}, new int[] {0, 0}, nonePinned(2)), "already together");
     }
 
     @Test
     void aSpreadPlacementIsNotUndoneByTheLoadThatCausedIt() {
         // After spreading {0.7, 0.3} the same load must neither consolidate nor re-spread.
-        assertNull(PortPlacement.plan(2, new double[] {0.7, 0.3}, new int[] {0, 1}, movable(2)));
+        assertNull(PortPlacement.plan(2, new double[] {0.7, 0.3}, new int[] {0, 1}, nonePinned(2)));
     }
 
     @Test
-    void pinnedPortsNeverMove() {
-        boolean[] m = {false, true, true};
-        int[] next = PortPlacement.plan(2, new double[] {0.5, 0.4, 0.3}, new int[] {0, 0, 0}, m);
+    void pinnedPortsStayOnThreadZeroAndComeBackThere() {
+        boolean[] pinned = {true, false, false};
+        int[] next = PortPlacement.plan(2, new double[] {0.5, 0.4, 0.3}, new int[] {0, 0, 0}, pinned);
         assertNotNull(next);
-        assertArrayEquals(new int[] {0, 1, 1}, next);
-        assertNull(PortPlacement.plan(2, new double[] {0.0, 0.0}, new int[] {1, 0}, new boolean[] {false, true}),
-                "a pinned port is not consolidated either");
+        assertArrayEquals(new int[] {0, 1, 1}, next, "the pinned port stays, the others spread");
+        assertArrayEquals(new int[] {0, 1}, PortPlacement.plan(2, new double[] {0.9, 0.9}, new int[] {1, 1}, new boolean[] {true, false}),
+                "a pinned port found elsewhere comes back to thread 0, whatever the load");
+        assertNull(PortPlacement.plan(2, new double[] {0.9, 0.9}, new int[] {0, 1}, new boolean[] {true, false}));
     }
 
     @Test
     void oneThreadMeansNoPlan() {
-        assertNull(PortPlacement.plan(1, new double[] {0.9, 0.9}, new int[] {0, 0}, movable(2)));
+        assertNull(PortPlacement.plan(1, new double[] {0.9, 0.9}, new int[] {0, 0}, nonePinned(2)));
     }
 
     @Test
@@ -73,23 +73,28 @@ class PortPlacementTest {
             int threads = 2 + r.nextInt(4), n = 1 + r.nextInt(8);
             double[] load = new double[n];
             int[] current = new int[n];
-            boolean[] m = new boolean[n];
+            boolean[] pinned = new boolean[n];
+            boolean pinnedAway = false;
             for (int i = 0; i < n; i++) {
                 load[i] = r.nextInt(4) == 0 ? 0 : r.nextDouble();
                 current[i] = r.nextInt(threads);
-                m[i] = r.nextInt(5) != 0;
+                pinned[i] = r.nextInt(5) == 0;
+                pinnedAway |= pinned[i] && current[i] != 0;
             }
-            int[] next = PortPlacement.plan(threads, load, current, m);
-            if (next == null) continue;
+            int[] next = PortPlacement.plan(threads, load, current, pinned);
+            if (next == null) {
+                org.junit.jupiter.api.Assertions.assertFalse(pinnedAway, "a pinned port left off thread 0");
+                continue;
+            }
             for (int i = 0; i < n; i++) {
-                if (!m[i]) org.junit.jupiter.api.Assertions.assertEquals(current[i], next[i], "pinned port moved");
+                if (pinned[i]) org.junit.jupiter.api.Assertions.assertEquals(0, next[i], "pinned port not on thread 0");
             }
+            // Applying a plan and asking again under the same load changes nothing (no ping-pong).
+            assertNull(PortPlacement.plan(threads, load, next, pinned), "a second plan under the same load");
             double total = 0;
             for (double l : load) total += l;
-            if (total >= PortPlacement.CONSOLIDATE_BELOW) {
+            if (total >= PortPlacement.CONSOLIDATE_BELOW && !pinnedAway) {
                 org.junit.jupiter.api.Assertions.assertTrue(max(threads, load, next) <= max(threads, load, current) * PortPlacement.MIN_GAIN + 1e-9);
-                // Applying a plan and asking again under the same load changes nothing (no ping-pong).
-                assertNull(PortPlacement.plan(threads, load, next, m), "a second plan under the same load");
             }
         }
     }

@@ -95,6 +95,8 @@ public final class AfPacketSocket implements AutoCloseable {
     private final MemorySegment stats;
     private final MemorySegment statsLen;
     private final MemorySegment statsCapture;
+    /** SO_MEMINFO's first u32 (bytes queued for reading), read by the receiving thread only. */
+    private final MemorySegment backlogInfo, backlogInfoLen, backlogCapture;
     /** Per-frame struct virtio_net_hdr slots (null without {@link Offloads#vnetHeaders}). */
     private final MemorySegment rxVnet, txVnet;
     private final int[] rxVnetShift;
@@ -136,6 +138,9 @@ public final class AfPacketSocket implements AutoCloseable {
         this.stats = arena.allocate(Libc.TPACKET_STATS_SIZE, 8);
         this.statsLen = arena.allocate(JAVA_INT);
         this.statsCapture = arena.allocate(Libc.CAPTURE_LAYOUT);
+        this.backlogInfo = arena.allocate((Libc.SK_MEMINFO_RMEM_ALLOC + 1) * Integer.BYTES, 4);
+        this.backlogInfoLen = arena.allocate(JAVA_INT);
+        this.backlogCapture = arena.allocate(Libc.CAPTURE_LAYOUT);
         // The parts of each msghdr that never change: no name (the socket is bound), one iovec.
         for (int i = 0; i < batchSize; i++) {
             long m = Libc.MMSGHDR_SIZE * i;
@@ -499,15 +504,23 @@ public final class AfPacketSocket implements AutoCloseable {
      * recvmmsg hands a frame over at once but costs a system call per (often small) batch; the ring costs none
      * per frame but hands a block over only when it fills or its timer fires (RING_RETIRE_MS), and below
      * ~200 kpps its blocks close by time, so it holds less than the deep recvmmsg buffer (RX_BUFFER_BYTES) when
-     * the reader is held up. So the ring is for overload only: recvmmsg until its socket overflows -- the kernel
-     * drops frames on it within a window of at least RING_ABOVE_PPS, i.e. arrivals outrun what recvmmsg takes
-     * even with a deep buffer -- then the ring, and recvmmsg again once the ring has dropped nothing for
-     * RING_CALM_NANOS or the rate is below MMSG_BELOW_PPS. A first version switched when recvmmsg calls kept
-     * returning full batches: a reader that lost its CPU for a while then came back to a deep queue, switched,
-     * and while it drained that queue the ring (not read yet) overflowed: a paced 150 kpps stream lost up to
-     * 5 % through rx=auto and nothing through rx=mmsg (2026-11-22). The rate is judged over windows of receive
-     * calls (UP_WINDOW_NANOS on recvmmsg; DOWN_WINDOW_NANOS on the ring, which delivers a block at a time), and a
-     * side once taken is kept for MIN_DWELL_NANOS: a switch costs an RCU grace period.
+     * the reader is held up. So the ring is for overload only: recvmmsg until arrivals outrun it, at
+     * RING_ABOVE_PPS or more -- its backlog (SO_MEMINFO's rmem) grew by GROWTH_BYTES or more in each of
+     * GROWING_WINDOWS consecutive windows of normal length, or the socket overflowed -- then the ring; recvmmsg
+     * again once the ring has dropped nothing for RING_CALM_NANOS and the rate is under nine tenths of what
+     * recvmmsg was seen to take when its backlog grew (its capacity; trusted for ten calm seconds), or the rate
+     * is below MMSG_BELOW_PPS.
+     * A first version switched when recvmmsg calls kept returning full batches: a reader that lost its CPU for a
+     * while then came back to a deep queue, switched, and while it drained that queue the ring (not read yet)
+     * overflowed: a paced 150 kpps stream lost up to 5 % through rx=auto and nothing through rx=mmsg. The
+     * second switched only on overflow: rates just above recvmmsg's capacity (~210 kpps here) then took seconds
+     * to fill the 32 MiB buffer, lost frames when it overflowed, and more while the ring waited for the deep
+     * socket queue to be drained (paced 225 kpps: 7.6 % lost; rx=ring: none up to 262 kpps; 2026-11-22). A
+     * growing backlog is neither: after a stall the backlog shrinks while the reader catches up (and a window
+     * that spans a stall does not count), and the switch comes while the backlog is still small. The rate is
+     * judged over windows of receive calls (UP_WINDOW_NANOS on recvmmsg; DOWN_WINDOW_NANOS on the ring, which
+     * delivers a block at a time), and a side once taken is kept for MIN_DWELL_NANOS: a switch costs an RCU
+     * grace period.
      *
      * The two sockets are one fanout group (PACKET_FANOUT_CBPF): a one-instruction classic BPF program returns the
      * index of the member that gets each frame, 0 = this socket, 1 = the ring socket. PACKET_FANOUT_DATA swaps the
@@ -531,6 +544,10 @@ public final class AfPacketSocket implements AutoCloseable {
     public static final long MMSG_BELOW_PPS = 10_000;
     /** recvmmsg receives again after the ring has dropped nothing for this long (the overload is over). */
     public static final long RING_CALM_NANOS = 1_000_000_000L;
+    /** recvmmsg's backlog must grow in this many consecutive windows, each by GROWTH_BYTES or more. */
+    private static final int GROWING_WINDOWS = 3;
+    /** 64 KiB: ~85 small frames (an skb's truesize is ~770 bytes), i.e. arrivals ~4 kpps over what is read. */
+    private static final long GROWTH_BYTES = 64 << 10;
     private static final long UP_WINDOW_NANOS = 20_000_000, DOWN_WINDOW_NANOS = 50_000_000;
     private static final long MIN_DWELL_NANOS = 200_000_000;
     private static final long DRAIN_LIMIT_NANOS = 50_000_000;
@@ -544,7 +561,10 @@ public final class AfPacketSocket implements AutoCloseable {
     private AfPacketSocket ringSide;      // the ring member of the fanout group (adaptive only)
     private AfPacketSocket lastRx = this; // whose vnet headers describe the last batch
     private int rxState = RX_MMSG;
-    private long windowStart, windowPackets, drainStart, dwellUntil;
+    private long windowStart, windowPackets, windowNanos, drainStart, dwellUntil;
+    private long backlogSeen;     // recvmmsg's backlog (bytes) at the last window's end
+    private int growingWindows;   // consecutive windows in which it grew
+    private long mmsgCapacity;    // frames/s recvmmsg took while its backlog grew (0: not seen)
     private long dropsSeen;  // kernelDrops() at the last window's end (both members)
     private long lastRingDrop; // when the ring was last seen dropping
     private long lastRingFrame; // when the ring last gave a frame
@@ -561,9 +581,13 @@ public final class AfPacketSocket implements AutoCloseable {
             case RX_MMSG -> {
                 int got = fromSocket(buffers, n, offset, maxLen, startsOut, lengthsOut);
                 long pps = rateOver(now, got, UP_WINDOW_NANOS);
-                if (pps >= 0) {
-                    boolean overflowed = dropsSince() > 0; // one getsockopt per window
-                    if (pps >= RING_ABOVE_PPS && overflowed && now >= dwellUntil) swap(toRing, RX_SWAP_TO_RING);
+                if (pps >= 0) { // two getsockopts per window
+                    boolean growing = backlogGrowing();
+                    boolean overflowed = dropsSince() > 0;
+                    if (pps >= RING_ABOVE_PPS && (growing || overflowed) && now >= dwellUntil) {
+                        if (growing) mmsgCapacity = pps;
+                        swap(toRing, RX_SWAP_TO_RING);
+                    }
                 }
                 return got;
             }
@@ -573,7 +597,10 @@ public final class AfPacketSocket implements AutoCloseable {
                 long pps = rateOver(now, got, DOWN_WINDOW_NANOS);
                 if (pps >= 0) {
                     if (dropsSince() > 0) lastRingDrop = now;
-                    boolean calm = now - lastRingDrop >= RING_CALM_NANOS;
+                    // The capacity seen may be stale (the machine got faster): it is trusted for 10 calm seconds.
+                    long calmFor = now - lastRingDrop;
+                    boolean calm = calmFor >= RING_CALM_NANOS
+                            && (mmsgCapacity == 0 || pps < mmsgCapacity / 10 * 9 || calmFor >= 10 * RING_CALM_NANOS);
                     if ((pps < MMSG_BELOW_PPS || calm) && now >= dwellUntil) swap(toSocket, RX_SWAP_TO_MMSG);
                 }
                 return got;
@@ -629,9 +656,26 @@ public final class AfPacketSocket implements AutoCloseable {
         long elapsed = now - windowStart;
         if (elapsed < window) return -1;
         long pps = windowPackets * 1_000_000_000L / elapsed;
+        windowNanos = elapsed;
         windowStart = now;
         windowPackets = 0;
         return pps;
+    }
+
+    /**
+     * Whether recvmmsg's backlog has now grown by GROWTH_BYTES or more in GROWING_WINDOWS consecutive windows of
+     * normal length (one that took over twice UP_WINDOW_NANOS spanned a stall of this thread, and breaks the run).
+     */
+    private boolean backlogGrowing() throws LinuxException {
+        backlogInfoLen.set(JAVA_INT, 0, (Libc.SK_MEMINFO_RMEM_ALLOC + 1) * Integer.BYTES);
+        if (Libc.getsockopt(backlogCapture, fd, Libc.SOL_SOCKET, Libc.SO_MEMINFO, backlogInfo, backlogInfoLen) < 0) {
+            throw new LinuxException("read SO_MEMINFO of AF_PACKET socket for", name, Libc.errno(backlogCapture));
+        }
+        long backlog = Integer.toUnsignedLong(backlogInfo.get(JAVA_INT, Libc.SK_MEMINFO_RMEM_ALLOC * Integer.BYTES));
+        boolean grew = backlog - backlogSeen >= GROWTH_BYTES && windowNanos <= 2 * UP_WINDOW_NANOS;
+        growingWindows = grew ? growingWindows + 1 : 0;
+        backlogSeen = backlog;
+        return growingWindows >= GROWING_WINDOWS;
     }
 
     /** Frames the kernel dropped on either member since the last call (PACKET_STATISTICS; no allocation). */
@@ -648,6 +692,7 @@ public final class AfPacketSocket implements AutoCloseable {
         windowPackets = 0;
         dwellUntil = now + MIN_DWELL_NANOS;
         lastRingDrop = lastRingFrame = now;
+        growingWindows = 0;
         dropsSince(); // what was dropped before the switch does not count for the side just taken
     }
 

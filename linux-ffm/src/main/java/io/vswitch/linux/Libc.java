@@ -62,6 +62,9 @@ final class Libc {
     static final int SO_RCVTIMEO = 20;
     static final int SO_SNDBUFFORCE = 32;
     static final int SO_RCVBUFFORCE = 33;
+    static final int SO_MEMINFO = 55;
+    /** Index of sk_rmem_alloc (bytes queued for reading) in SO_MEMINFO's array of u32. */
+    static final int SK_MEMINFO_RMEM_ALLOC = 0;
     static final int PACKET_STATISTICS = 6;
     static final int PACKET_AUXDATA = 8;
     static final int PACKET_QDISC_BYPASS = 20;

@@ -16,6 +16,7 @@ ap.add_argument("--cpus", default="")
 ap.add_argument("--ovs-version", default="")
 ap.add_argument("--loadavg", default="")
 ap.add_argument("--rounds", default="1")
+ap.add_argument("--sink", default="stack")
 a = ap.parse_args()
 
 samples, errors, order = {}, {}, []
@@ -41,9 +42,11 @@ for sw in med:
 
 with open(a.json, "w") as f:
     json.dump({"started": a.started, "quick": a.quick == "1", "command": a.command, "kernel": a.kernel,
-               "cpus": a.cpus, "ovs_version": a.ovs_version, "loadavg": a.loadavg, "rounds": int(a.rounds), "median": med, "samples": samples, "errors": errors,
+               "cpus": a.cpus, "ovs_version": a.ovs_version, "loadavg": a.loadavg, "rounds": int(a.rounds), "sink": a.sink, "median": med, "samples": samples, "errors": errors,
                "notes": "frame sizes without FCS: 60 B ('64-byte frames') and 1496 B ('1500-byte frames'); "
-                        "full load: one trafgen process; delivered = rx_packets of B's veth; zero-loss: < 0.1 % loss"},
+                        "full load: one trafgen process; delivered = rx_packets of B's veth; zero-loss: < 0.1 % loss; "
+                        "sink: drop = B drops the UDP streams at its ingress hook (nftables), stack = B's IP stack "
+                        "takes them"},
               f, indent=2)
 
 NAMES = {"vswitch": "vswitch", "vswitch-normal": "vswitch (NORMAL)", "linux-bridge": "Linux bridge",
@@ -118,3 +121,4 @@ for key, label, scale, fmt, _, target in ROWS:
     print("| " + " | ".join(row) + " |")
 for sw, errs in errors.items():
     print(f"\n{NAMES.get(sw, sw)}: " + "; ".join(errs))
+print(f"\nsink of the UDP streams: {'dropped at B ingress (nftables)' if a.sink == 'drop' else 'B IP stack'}")

@@ -627,30 +627,36 @@ public final class Daemon implements AutoCloseable {
         long interval = now - lastLook;
         boolean first = lastLook == 0;
         lastLook = now;
-        List<Port> ports = new ArrayList<>(owner.keySet());
-        double[] load = new double[ports.size()];
-        for (int i = 0; i < load.length; i++) {
+        // Every served port with its bridge; patch ports are drained by thread 0 only, which may be asleep, so a
+        // bridge with a patch keeps all its ports there: frames crossing the patch never wait for another wake-up.
+        List<Port> ports = new ArrayList<>();
+        List<Bridge> bridgeOf = new ArrayList<>();
+        List<Boolean> pinned = new ArrayList<>();
+        for (Bridge b : bridges.values()) {
+            boolean hasPatch = b.ports().stream().anyMatch(p -> p instanceof PatchPort);
+            for (Port p : b.ports()) {
+                if (!owner.containsKey(p)) continue;
+                ports.add(p);
+                bridgeOf.add(b);
+                pinned.add(hasPatch);
+            }
+        }
+        int n = ports.size();
+        double[] load = new double[n];
+        int[] current = new int[n];
+        boolean[] onThreadZero = new boolean[n];
+        for (int i = 0; i < n; i++) {
             Port p = ports.get(i);
             long busy = p.busyNanos;
             Long before = busyAtLastLook.put(p, busy);
             load[i] = first || before == null ? 0 : Math.max(0, busy - before) / (double) interval;
             lastLoad.put(p, load[i]);
+            current[i] = owner.get(p).id();
+            onThreadZero[i] = pinned.get(i);
         }
         busyAtLastLook.keySet().retainAll(owner.keySet());
         lastLoad.keySet().retainAll(owner.keySet());
         if (!autoBalance || threads.length < 2 || first || now - lastMove < REBALANCE_DWELL_MS * 1_000_000L) return;
-        // Patch ports are drained by thread 0 only, which may be asleep: a bridge with a patch keeps every port
-        // there, so frames crossing the patch never wait for another thread's wake-up.
-        java.util.Set<Port> pinned = new java.util.HashSet<>();
-        for (Bridge b : bridges.values()) {
-            if (b.ports().stream().anyMatch(p -> p instanceof PatchPort)) pinned.addAll(b.ports());
-        }
-        int[] current = new int[load.length];
-        boolean[] onThreadZero = new boolean[load.length];
-        for (int i = 0; i < load.length; i++) {
-            current[i] = owner.get(ports.get(i)).id();
-            onThreadZero[i] = pinned.contains(ports.get(i));
-        }
         int[] next = PortPlacement.plan(threads.length, load, current, onThreadZero);
         if (next == null) return;
         StringBuilder moved = new StringBuilder();
@@ -658,7 +664,7 @@ public final class Daemon implements AutoCloseable {
             if (next[i] == current[i]) continue;
             Port p = ports.get(i);
             try {
-                move(p, threads[next[i]]);
+                move(p, bridgeOf.get(i), threads[next[i]]);
                 moved.append(String.format(" %s (%.0f%% of a CPU) pmd%d->pmd%d;", p.name(), load[i] * 100, current[i], next[i]));
             } catch (DaemonException e) {
                 log.warn("moving port {} to datapath thread {}: {}", p.name(), next[i], e.getMessage());
@@ -672,11 +678,9 @@ public final class Daemon implements AutoCloseable {
                 Math.round(total * 100), moved);
     }
 
-    private void move(Port p, DatapathThread to) throws DaemonException {
+    private void move(Port p, Bridge b, DatapathThread to) throws DaemonException {
         DatapathThread from = owner.get(p);
-        Bridge b = null;
-        for (Bridge x : bridges.values()) if (x.port(p.number()) == p) b = x;
-        if (from == null || from == to || b == null) return;
+        if (from == null || from == to) return;
         await(from.removePort(p));
         owner.put(p, to);
         await(to.addPort(b, p));

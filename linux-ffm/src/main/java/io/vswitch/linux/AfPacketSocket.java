@@ -566,6 +566,7 @@ public final class AfPacketSocket implements AutoCloseable {
     private long windowStart, windowPackets, windowNanos, drainStart, dwellUntil;
     private long backlogSeen;     // recvmmsg's backlog (bytes) at the last window's end
     private int growingWindows;   // consecutive windows in which it grew
+    private boolean quietBefore;  // the last window was under RING_ABOVE_PPS (its backlog and drops went unread)
     private boolean adapting = true; // false once the kernel refused a switch
     private long mmsgCapacity;    // frames/s recvmmsg took while its backlog grew (0: not seen)
     private long dropsSeen;  // kernelDrops() at the last window's end (both members)
@@ -584,13 +585,21 @@ public final class AfPacketSocket implements AutoCloseable {
             case RX_MMSG -> {
                 int got = fromSocket(buffers, n, offset, maxLen, startsOut, lengthsOut);
                 long pps = rateOver(now, got, UP_WINDOW_NANOS);
-                if (pps >= 0) { // two getsockopts per window
+                if (pps >= RING_ABOVE_PPS) { // two getsockopts per busy window
                     boolean growing = backlogGrowing();
-                    boolean overflowed = dropsSince() > 0;
-                    if (pps >= RING_ABOVE_PPS && (growing || overflowed) && adapting) {
+                    long drops = dropsSince();
+                    // Drops counted while the port was quiet (read late, after quiet windows) prove nothing now.
+                    boolean overflowed = drops > 0 && !quietBefore;
+                    quietBefore = false;
+                    if ((growing || overflowed) && adapting) {
                         if (growing) mmsgCapacity = pps;
                         swap(toRing, RX_SWAP_TO_RING);
                     }
+                } else if (pps >= 0) {
+                    // A quiet window reads nothing (these system calls were most of a ping's cost here) and breaks a
+                    // run of growing windows: three busy ones in a row must show the growth.
+                    growingWindows = 0;
+                    quietBefore = true;
                 }
                 return got;
             }

@@ -104,14 +104,21 @@ public final class FastPath implements Pipeline.CacheSink {
      * by use. Call from the owning thread.
      */
     public void flushStats(long now) {
-        megaflows.forEach(e -> {
-            e.flush(pipeline, now);
-            if (!e.valid()) {
-                megaflows.remove(e);
-                pipeline.unregister(e);
-            }
-        });
+        flushTime = now;
+        megaflows.forEach(flushEntry);
         megaflows.housekeep();
+    }
+
+    // Made once: a capturing lambda per call would put garbage on the datapath thread every 100 ms.
+    private long flushTime;
+    private final java.util.function.Consumer<MegaflowEntry> flushEntry = this::flush;
+
+    private void flush(MegaflowEntry e) {
+        e.flush(pipeline, flushTime);
+        if (!e.valid()) {
+            megaflows.remove(e);
+            pipeline.unregister(e);
+        }
     }
 
     public ActionExecutor executor() { return executor; }

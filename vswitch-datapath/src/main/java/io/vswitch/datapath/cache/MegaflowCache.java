@@ -171,9 +171,11 @@ public final class MegaflowCache {
 
     /** Orders subtables by hits since the last call, so the busiest are probed first. */
     void housekeep() {
-        Subtable[] sorted = subtables.clone();
-        Arrays.sort(sorted, (a, b) -> Long.compare(b.hits, a.hits));
-        for (Subtable st : sorted) st.hits = 0;
-        subtables = sorted;
+        // In place: only the owning thread reads the array, and below 32 subtables Arrays.sort (a binary insertion
+        // sort there) allocates nothing.
+        Arrays.sort(subtables, BUSIEST_FIRST);
+        for (Subtable st : subtables) st.hits = 0;
     }
+
+    private static final java.util.Comparator<Subtable> BUSIEST_FIRST = (a, b) -> Long.compare(b.hits, a.hits);
 }

@@ -61,6 +61,7 @@ public final class DatapathThread implements Runnable {
     private int servedCount;
     private final List<Slot> slots = new ArrayList<>();
     private final Map<Bridge, Lane> lanes = new IdentityHashMap<>();
+    private final List<Lane> laneList = new ArrayList<>(); // the same lanes, to walk without an iterator
     private Port[] dirty = new Port[16];
     private int dirtyCount;
     private volatile boolean running = true;
@@ -99,6 +100,7 @@ public final class DatapathThread implements Runnable {
         Lane(Bridge bridge) {
             this.bridge = bridge;
             this.fastPath = new FastPath(bridge.pipeline());
+            laneList.add(this);
         }
 
         @Override
@@ -191,6 +193,7 @@ public final class DatapathThread implements Runnable {
     public CompletableFuture<Void> removeBridge(Bridge bridge) {
         return submit(() -> {
             Lane lane = lanes.remove(bridge);
+            laneList.remove(lane);
             if (lane != null) lane.fastPath.flushStats(System.nanoTime());
         });
     }
@@ -251,15 +254,19 @@ public final class DatapathThread implements Runnable {
 
     @Override
     public void run() {
-        long lastHousekeeping = System.nanoTime();
+        now = System.nanoTime();
+        nextHousekeeping = now + HOUSEKEEPING_NANOS;
         long lastFailureLog = 0;
         while (running) {
             try {
-                if (!cycle()) return;
-                long end = now;
-                if (end - lastHousekeeping >= HOUSEKEEPING_NANOS) {
+                int received = cycle();
+                if (received < 0) return;
+                // Housekeeping waits for a cycle that found nothing (epoll sleeps no later than it is due), so it
+                // never runs between a request's forwarding and its answer's; under unbroken load, one period late.
+                long late = now - nextHousekeeping;
+                if (late >= 0 && (received == 0 || late >= HOUSEKEEPING_NANOS)) {
                     housekeep();
-                    lastHousekeeping = end;
+                    nextHousekeeping = now + HOUSEKEEPING_NANOS;
                 }
             } catch (RuntimeException e) {
                 // A bug must not take the thread, and with it every port it serves, down: the cycle's frames are
@@ -279,16 +286,23 @@ public final class DatapathThread implements Runnable {
     /** Cycles that failed with an exception (a bug): see {@link #run}. */
     private long failures;
 
-    /** One duty cycle; false if the thread must stop (epoll failed). Leaves the cycle's end time in {@link #now}. */
-    private boolean cycle() {
+    /** When {@link #housekeep} is next due (System.nanoTime). */
+    private long nextHousekeeping;
+
+    /**
+     * One duty cycle: the frames it received, or -1 if the thread must stop (epoll failed). Leaves the cycle's end
+     * time in {@link #now}.
+     */
+    private int cycle() {
         Runnable c;
         while ((c = commands.poll()) != null) c.run();
         int n;
         try {
-            n = epoll.wait(ready, emulating ? emulationTimeout() : 100);
+            int timeout = (int) Math.clamp((nextHousekeeping - now) / 1_000_000L + 1, 0L, 100L);
+            n = epoll.wait(ready, emulating ? Math.min(emulationTimeout(), timeout) : timeout);
         } catch (LinuxException e) {
             log.error("pmd{}: epoll_wait failed: {}; stopping this datapath thread", id, e.getMessage());
-            return false;
+            return -1;
         }
         long start = System.nanoTime();
         now = start;
@@ -311,7 +325,7 @@ public final class DatapathThread implements Runnable {
             idleWakeups++;
         }
         now = end;
-        return true;
+        return received;
     }
 
     /** {@link #serve}, noting the port and its frames for {@link #shareOut}. */
@@ -493,7 +507,7 @@ public final class DatapathThread implements Runnable {
 
     private void housekeep() {
         long now = System.nanoTime();
-        for (Lane l : lanes.values()) l.fastPath.flushStats(now);
+        for (int i = 0; i < laneList.size(); i++) laneList.get(i).fastPath.flushStats(now); // no iterator garbage
         // A port whose load stopped while it received by the ring goes back to recvmmsg before its next frame.
         for (int i = 0; i < slots.size(); i++) if (slots.get(i).port instanceof AfPacketPort ap) ap.idle(now);
     }

@@ -60,7 +60,7 @@ ROWS = [
     ("load1496_delivered_pps", "1500 B, full load: delivered (kpps)", 1e-3, "{:.0f}", True, None),
     ("load1496_loss_pct", "1500 B, full load: loss (%)", 1, "{:.1f}", None, None),
     ("zero_loss60_pps", "64 B, zero-loss rate (kpps, < 0.1 % loss)", 1e-3, "{:.0f}", True, (4.0, ">= 4x OVS")),
-    ("tcp_offloads_on_bps", "TCP, offloads on (Gbit/s)", 1e-9, "{:.2f}", True, ("works", "works; aim: Linux bridge")),
+    ("tcp_offloads_on_bps", "TCP, offloads on (Gbit/s)", 1e-9, "{:.2f}", True, ("works", "works")),
     ("tcp_offloads_off_bps", "TCP, offloads off (Gbit/s)", 1e-9, "{:.2f}", True, (2.0, ">= 2x OVS")),
     ("ping_avg_us", "ping RTT avg (us)", 1, "{:.0f}", False, (1.0, "<= OVS")),
     ("ping_p50_us", "ping RTT p50 (us)", 1, "{:.0f}", False, None),
@@ -74,6 +74,10 @@ def ratio(x, y):
     if x is None or y is None or y == 0:
         return "-"
     return f"{x / y:.2f}x"
+
+
+def no_ratio(key):  # losses, offered rates and idle CPU near zero make meaningless ratios
+    return key.endswith("loss_pct") or key.endswith("offered_pps") or key == "idle_cpu_pct"
 
 
 head = ["metric"] + [NAMES[c] for c in cols]
@@ -100,15 +104,15 @@ for key, label, scale, fmt, _, target in ROWS:
                 row[i + 1] = ">= " + row[i + 1] + " (sender-limited)"
     v, lb, ovs = vals.get("vswitch"), vals.get("linux-bridge"), vals.get("ovs")
     if "vswitch" in cols and "linux-bridge" in cols:
-        row.append(ratio(v, lb) if not key.endswith("loss_pct") and not key.endswith("offered_pps") else "-")
+        row.append(ratio(v, lb) if not no_ratio(key) else "-")
     if "vswitch" in cols and "ovs" in cols:
-        row.append(ratio(v, ovs) if not key.endswith("loss_pct") and not key.endswith("offered_pps") else "-")
+        row.append(ratio(v, ovs) if not no_ratio(key) else "-")
     if "vswitch" in cols:
         verdict = ""
         if target is not None and v is not None:
             goal, desc = target
-            if goal == "works":
-                verdict = f"{desc}: " + ("met" if v > 0 else "MISSED")
+            if goal == "works":  # the aim (Linux bridge's rate) is a direction, not a pass mark
+                verdict = ("works: met" if v > 0 else "works: MISSED") + (f" (aim: Linux bridge, {ratio(v, lb)})" if lb else "")
             elif goal == "idle":
                 verdict = f"{desc}: " + ("met" if v < 2 else "MISSED")
             elif ovs:

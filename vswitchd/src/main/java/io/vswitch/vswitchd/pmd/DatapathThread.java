@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *   for each ready port: receive one batch (up to 32) -> FastPath.process each frame -> outputs queued per port
  *   drain patch ports fed by the bridges above (bounded rounds)
  *   flush every port that got output (one sendmmsg each)
- *   every 100 ms: credit cached hits to OpenFlow counters, drop invalidated cache entries
+ *   every 100 ms, in a cycle that found nothing (or 100 ms late under unbroken load): credit cached hits to
+ *     OpenFlow counters, drop invalidated cache entries
  * </pre>
  * One clock read per batch. Commands (add/remove a port, flush statistics) come through a queue and an eventfd
  * wake-up, and run between batches, so ports are only touched by this thread.

@@ -16,9 +16,7 @@ import io.vswitch.vswitchd.port.Port;
 import io.vswitch.vswitchd.port.TxBatch;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.slf4j.Logger;
@@ -61,8 +59,8 @@ public final class DatapathThread implements Runnable {
     private int[] servedFrames = new int[16];
     private int servedCount;
     private final List<Slot> slots = new ArrayList<>();
-    private final Map<Bridge, Lane> lanes = new IdentityHashMap<>();
-    private final List<Lane> laneList = new ArrayList<>(); // the same lanes, to walk without an iterator
+    /** One per bridge this thread has served; a list (bridges are few) so housekeeping walks it without garbage. */
+    private final List<Lane> lanes = new ArrayList<>();
     private Port[] dirty = new Port[16];
     private int dirtyCount;
     private volatile boolean running = true;
@@ -101,7 +99,6 @@ public final class DatapathThread implements Runnable {
         Lane(Bridge bridge) {
             this.bridge = bridge;
             this.fastPath = new FastPath(bridge.pipeline());
-            laneList.add(this);
         }
 
         @Override
@@ -159,7 +156,7 @@ public final class DatapathThread implements Runnable {
     /** Starts serving {@code port} of {@code bridge}. */
     public CompletableFuture<Void> addPort(Bridge bridge, Port port) {
         return submit(() -> {
-            Lane lane = lanes.computeIfAbsent(bridge, Lane::new);
+            Lane lane = lane(bridge);
             slots.add(new Slot(port, bridge, lane));
             recomputeEmulating(); // a port may arrive with its link emulation (moved from another thread)
             int[] fds = port.pollFds();
@@ -193,10 +190,18 @@ public final class DatapathThread implements Runnable {
     /** Forgets a bridge's fast path (the bridge is being deleted; its ports were removed first). */
     public CompletableFuture<Void> removeBridge(Bridge bridge) {
         return submit(() -> {
-            Lane lane = lanes.remove(bridge);
-            laneList.remove(lane);
-            if (lane != null) lane.fastPath.flushStats(System.nanoTime());
+            for (int i = 0; i < lanes.size(); i++) {
+                if (lanes.get(i).bridge == bridge) lanes.remove(i).fastPath.flushStats(System.nanoTime());
+            }
         });
+    }
+
+    /** This thread's lane for {@code bridge}, made on first use (on this thread). */
+    private Lane lane(Bridge bridge) {
+        for (int i = 0; i < lanes.size(); i++) if (lanes.get(i).bridge == bridge) return lanes.get(i);
+        Lane lane = new Lane(bridge);
+        lanes.add(lane);
+        return lane;
     }
 
     /**
@@ -205,7 +210,7 @@ public final class DatapathThread implements Runnable {
      */
     public CompletableFuture<Void> packetOut(Bridge bridge, byte[] frame, int inPort, java.util.List<io.vswitch.datapath.action.Action> actions) {
         return submit(() -> {
-            Lane lane = lanes.computeIfAbsent(bridge, Lane::new);
+            Lane lane = lane(bridge);
             if (packetOutExecutor == null) packetOutExecutor = new io.vswitch.datapath.pipeline.ActionExecutor();
             now = System.nanoTime();
             bridge.pipeline().packetOut(Packet.of(frame), inPort, actions, packetOutExecutor, lane, now);
@@ -508,7 +513,7 @@ public final class DatapathThread implements Runnable {
 
     private void housekeep() {
         long now = System.nanoTime();
-        for (int i = 0; i < laneList.size(); i++) laneList.get(i).fastPath.flushStats(now); // no iterator garbage
+        for (int i = 0; i < lanes.size(); i++) lanes.get(i).fastPath.flushStats(now);
         // A port whose load stopped while it received by the ring goes back to recvmmsg before its next frame.
         for (int i = 0; i < slots.size(); i++) if (slots.get(i).port instanceof AfPacketPort ap) ap.idle(now);
     }
@@ -525,7 +530,7 @@ public final class DatapathThread implements Runnable {
         sb.append(String.format("  busy time per packet: %.0f ns%n", packets == 0 ? 0.0 : (double) busyNanos / packets));
         sb.append("  idle wake-ups: ").append(idleWakeups).append('\n');
         if (failures > 0) sb.append("  failed cycles (bugs, see the log): ").append(failures).append('\n');
-        for (Lane l : List.copyOf(lanes.values())) {
+        for (Lane l : List.copyOf(lanes)) {
             sb.append("  bridge ").append(l.bridge.name()).append(":\n    ")
                     .append(l.fastPath.stats().toString().replace("\n", "\n    ")).append('\n');
         }
